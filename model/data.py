@@ -19,6 +19,10 @@ PENDIGITS_ENV = "PENDIGITS_PATH"
 PENDIGITS_FILE = "pendigits-train.unipen"
 
 
+class MnistDownloadError(RuntimeError):
+    """MNIST was not given as a file and the Keras download failed."""
+
+
 @dataclass(frozen=True)
 class Mnist:
     x_train: np.ndarray  # (60000, 28, 28) float32, 0..1, ink = 1
@@ -58,7 +62,13 @@ def load_mnist(path: str | Path | None = None) -> Mnist:
     if file is None:
         import keras
 
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        try:
+            (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        except Exception as error:  # Keras wraps network errors in a plain Exception.
+            raise MnistDownloadError(
+                f"MNIST could not be downloaded ({error}). On a machine without internet access, "
+                f"pass --data PATH or set {MNIST_ENV} to an mnist.npz."
+            ) from error
         source, sha256 = "keras.datasets.mnist", None
     else:
         with np.load(file) as arrays:

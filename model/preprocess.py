@@ -117,18 +117,28 @@ def _check_size(image: Image.Image) -> None:
         raise ImageInputError("too_small", f"Image too small: {width} x {height} px (at least {MIN_SIDE} px a side).")
 
 
-def to_rgba(image: Image.Image) -> Image.Image:
-    """Convert any PIL mode to 8-bit RGBA; 16-bit and float images are scaled by their range."""
-    image = ImageOps.exif_transpose(image) if "exif" in image.info else image
+def to_working_image(image: Image.Image) -> tuple[Image.Image, bool]:
+    """Convert any PIL mode to the image that ink is read from, and whether ink is opacity.
+
+    A canvas that is at least 5 % (nearly) fully transparent, as the Gradio sketchpad sends
+    it, gives its alpha channel ("L"): the ink is whatever was painted, in any colour.
+    Anything else gives "RGB", and the ink is the distance from the background colour.
+    16-bit and float images are scaled by their range first.
+    """
+    if "exif" in image.info:
+        image = ImageOps.exif_transpose(image)
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         values = np.asarray(image, dtype=np.float32)
-        top = 65535.0 if values.max() > 255 else 255.0
+        top = 65535.0 if values.size and values.max() > 255 else 255.0
         image = Image.fromarray((np.clip(values / top, 0, 1) * 255).astype(np.uint8), "L")
     if image.mode == "P":
-        image = image.convert("RGBA")
-    if image.mode != "RGBA":
-        image = image.convert("RGB").convert("RGBA") if image.mode in ("CMYK", "YCbCr", "LAB", "HSV") else image.convert("RGBA")
-    return image
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        alpha = image.getchannel("A")
+        small_alpha, _ = _reduce_to(alpha, 64)
+        if (np.asarray(small_alpha) < 26).mean() >= 0.05:
+            return alpha, True
+    return image.convert("RGB"), False
 
 
 def _reduce_to(image: Image.Image, side: int) -> tuple[Image.Image, int]:
@@ -147,27 +157,30 @@ class _InkModel:
     peak: float  # ink value of a full stroke
 
 
-def _raw_ink(rgba: np.ndarray, model: _InkModel) -> np.ndarray:
+def _as_array(image: Image.Image) -> np.ndarray:
+    return np.asarray(image, dtype=np.float32) / 255.0
+
+
+def _raw_ink(pixels: np.ndarray, model: _InkModel) -> np.ndarray:
     if model.transparent:
-        return rgba[..., 3]
-    # Premultiply so that semi-transparent pixels count only as much as they cover.
-    colour = rgba[..., :3] * rgba[..., 3:4] + model.background * (1 - rgba[..., 3:4])
-    return np.abs(colour - model.background).max(axis=-1)
+        return pixels
+    distance = np.abs(pixels - model.background)
+    # Two elementwise maxima are several times faster than max(axis=-1) over 3 channels.
+    return np.maximum(np.maximum(distance[..., 0], distance[..., 1]), distance[..., 2])
 
 
-def _ink(rgba: np.ndarray, model: _InkModel) -> np.ndarray:
-    raw = _raw_ink(rgba, model)
+def _ink(pixels: np.ndarray, model: _InkModel) -> np.ndarray:
+    raw = _raw_ink(pixels, model)
     return np.clip((raw - model.floor) / max(model.peak - model.floor, 1e-6), 0.0, 1.0)
 
 
-def _fit_ink_model(rgba: np.ndarray) -> _InkModel:
-    alpha = rgba[..., 3]
-    # A canvas counts as transparent when at least 5 % of it is (nearly) fully transparent.
-    transparent = bool((alpha < 0.1).mean() >= 0.05)
-    border = np.concatenate([rgba[0], rgba[-1], rgba[:, 0], rgba[:, -1]])[:, :3]
-    background = np.median(border, axis=0)
-    model = _InkModel(transparent, background, 0.0, 1.0)
-    raw = _raw_ink(rgba, model)
+def _fit_ink_model(pixels: np.ndarray, transparent: bool) -> _InkModel:
+    if transparent:
+        background = np.zeros(3, dtype=np.float32)
+    else:
+        border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+        background = np.median(border, axis=0)
+    raw = _raw_ink(pixels, _InkModel(transparent, background, 0.0, 1.0))
     peak = float(raw.max())
     # Paper texture and compression noise sit below a fifth of the stroke's contrast.
     return _InkModel(transparent, background, floor=0.2 * peak, peak=peak)
@@ -247,15 +260,15 @@ def preprocess(source) -> Preprocessed:
     """
     if isinstance(source, np.ndarray):
         source = _array_to_image(source)
-    image = to_rgba(open_image(source))
+    image, transparent = to_working_image(open_image(source))
 
     # 1. Locate the ink on a small copy.
     small, factor = _reduce_to(image, WORKING_SIDE)
-    small_rgba = np.asarray(small, dtype=np.float32) / 255.0
-    model = _fit_ink_model(small_rgba)
+    small_pixels = _as_array(small)
+    model = _fit_ink_model(small_pixels, transparent)
     if model.peak < MIN_CONTRAST:
         return _blank("empty" if model.peak < 0.02 else "faint")
-    ink_small = _ink(small_rgba, model)
+    ink_small = _ink(small_pixels, model)
     mask = ink_small > 0.3
     if mask.sum() < MIN_INK_PIXELS:
         return _blank("dot")
@@ -282,7 +295,7 @@ def preprocess(source) -> Preprocessed:
     size = (max(1, round(crop.width * scale)), max(1, round(crop.height * scale)))
     crop, _ = _reduce_to(crop, 4 * target)  # cheap box reduction first for large crops
     crop = crop.resize(size, Image.Resampling.BOX if max(crop.size) > target else Image.Resampling.BILINEAR)
-    ink = _ink(np.asarray(crop, dtype=np.float32) / 255.0, model)
+    ink = _ink(_as_array(crop), model)
     ink = _trim(ink)
     ink = np.pad(ink, SUPERSAMPLE)  # room for thickening
     ink = normalise_stroke_width(ink, SUPERSAMPLE)

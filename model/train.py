@@ -80,7 +80,7 @@ def make_dataset(x, y, batch_size: int, seed: int, augment: bool):
         # The batch counter keeps growing across epochs, so every batch gets its own seed.
         counter = tf.data.Dataset.counter()
         dataset = tf.data.Dataset.zip((dataset, counter)).map(
-            lambda batch, step: (augment_batch(batch[0], tf.stack([tf.cast(seed, tf.int64), step])), batch[1]),
+            lambda batch, step: (augment_batch(batch[0], batch[1], tf.stack([tf.cast(seed, tf.int64), step])), batch[1]),
             num_parallel_calls=1,
             deterministic=True,
         )
