@@ -98,9 +98,11 @@ def open_image(source) -> Image.Image:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise ImageInputError("too_large", f"Image has too many pixels: {error}") from error
+        except Image.UnidentifiedImageError as error:
+            # PIL's own message names the BytesIO object, which means nothing to a user.
+            raise ImageInputError("not_image", "Not a readable image: Pillow recognises no image format in the data.") from error
         except (OSError, SyntaxError, ValueError) as error:
-            # PIL raises UnidentifiedImageError (an OSError) for a non-image and OSError or
-            # SyntaxError for a truncated or damaged file.
+            # PIL raises OSError or SyntaxError for a truncated or damaged file.
             raise ImageInputError("not_image", f"Not a readable image: {error}") from error
     _check_size(image)
     return image
