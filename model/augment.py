@@ -8,9 +8,10 @@ What it varies, and why:
   more than MNIST's pen digits do;
 - stroke thickness: grey dilation or erosion by one pixel, to cover a fine pen to a finger;
 - elastic distortion: smooth random displacements, for the wobble of a finger on glass;
-- a flag on some 1s: MNIST's 1s are nearly all a bare stroke, but many writers outside the
-  United States (in Vietnam and Europe, for example) start a 1 with an up-stroke from the
-  left. Without examples of it the model reads such a 1 as a 7.
+- continental 1s and 7s: MNIST's 1s are nearly all a bare stroke and few of its 7s are
+  crossed, but many writers outside the United States (in Vietnam and Europe, for example)
+  start a 1 with a long flag and cross their 7s. Without examples of them the model reads
+  such a 1 as a 7 and such a 7 as a 2, so some 1s get a flag and some 7s a crossbar.
 """
 
 import math
@@ -23,10 +24,12 @@ SCALE_RANGE = (0.85, 1.12)
 SHIFT_PX = 2.0
 ELASTIC_ALPHA = 1.0  # px, maximum displacement before smoothing
 AUGMENTED_SHARE = 0.75  # the rest of each batch stays as in MNIST
-FLAG_SHARE = 0.5  # of the 1s among the augmented images
-FLAG_ANGLE_DEGREES = (20.0, 55.0)  # below the horizontal, pointing down to the left
-FLAG_LENGTH = (0.3, 0.55)  # share of the digit's height
-FLAG_WIDTH_PX = 2.4
+FLAG_SHARE = 0.6  # of the 1s among the augmented images
+FLAG_ANGLE_DEGREES = (15.0, 50.0)  # below the horizontal, pointing down to the left
+FLAG_LENGTH = (0.3, 0.7)  # share of the digit's height
+CROSSBAR_SHARE = 0.4  # of the 7s among the augmented images
+CROSSBAR_LENGTH = (0.3, 0.5)  # share of the digit's height
+LINE_WIDTH_PX = 2.4
 
 
 def _uniform(seed, shape, low, high):
@@ -86,41 +89,62 @@ def _thickness(images, seed):
     return tf.where(choice < 1.0, dilated, tf.where(choice < 2.0, eroded, images))
 
 
-def _add_flags(images, labels, seed):
-    """Draw a flag (an anti-aliased line) from the top of some 1s down to the left."""
-    count = tf.shape(images)[0]
-    seeds = tf.random.experimental.stateless_split(seed, 3)
-    ink_rows = tf.reduce_max(images, axis=2) > 0.5  # (N, 28)
-    row_index = tf.range(28, dtype=tf.float32)
-    top = tf.reduce_min(tf.where(ink_rows, row_index, 28.0), axis=1)
-    bottom = tf.reduce_max(tf.where(ink_rows, row_index, -1.0), axis=1)
-    # The top point of the stroke: the ink centroid of the two rows from the top row on.
-    near_top = tf.cast(tf.abs(row_index[None, :] - top[:, None] - 0.5) <= 0.5, tf.float32)
-    top_ink = tf.reduce_sum(images * near_top[:, :, None], axis=1)  # (N, 28) ink per column
-    top_x = tf.reduce_sum(top_ink * row_index[None], axis=1) / tf.maximum(tf.reduce_sum(top_ink, axis=1), 1e-6)
-
-    angle = _uniform(seeds[0], [count], *FLAG_ANGLE_DEGREES) * math.pi / 180
-    length = _uniform(seeds[1], [count], *FLAG_LENGTH) * tf.maximum(bottom - top, 1.0)
-    end_x = top_x - length * tf.cos(angle)
-    end_y = top + length * tf.sin(angle)
-
-    # Distance of every pixel centre to the segment (top_x, top) -> (end_x, end_y).
-    grid_y, grid_x = tf.meshgrid(row_index, row_index, indexing="ij")
-    dx, dy = (end_x - top_x)[:, None, None], (end_y - top)[:, None, None]
-    px, py = grid_x[None] - top_x[:, None, None], grid_y[None] - top[:, None, None]
+def _segments(start_x, start_y, end_x, end_y):
+    """Anti-aliased lines of LINE_WIDTH_PX, one per image: (N, 28, 28) in 0..1."""
+    index = tf.range(28, dtype=tf.float32)
+    grid_y, grid_x = tf.meshgrid(index, index, indexing="ij")
+    dx, dy = (end_x - start_x)[:, None, None], (end_y - start_y)[:, None, None]
+    px, py = grid_x[None] - start_x[:, None, None], grid_y[None] - start_y[:, None, None]
     along = tf.clip_by_value((px * dx + py * dy) / tf.maximum(dx * dx + dy * dy, 1e-6), 0.0, 1.0)
     distance = tf.sqrt((px - along * dx) ** 2 + (py - along * dy) ** 2)
-    line = tf.clip_by_value(FLAG_WIDTH_PX / 2 + 0.5 - distance, 0.0, 1.0)
+    return tf.clip_by_value(LINE_WIDTH_PX / 2 + 0.5 - distance, 0.0, 1.0)
 
-    chosen = (labels == 1) & (_uniform(seeds[2], [count], 0.0, 1.0) < FLAG_SHARE) & (bottom > top)
-    return tf.where(chosen[:, None, None], tf.maximum(images, line), images)
+
+def _ink_centre_x(images, rows_mask):
+    """The ink's mean column within the rows selected by rows_mask (N, 28)."""
+    index = tf.range(28, dtype=tf.float32)
+    ink = tf.reduce_sum(images * rows_mask[:, :, None], axis=1)  # (N, 28) ink per column
+    return tf.reduce_sum(ink * index[None], axis=1) / tf.maximum(tf.reduce_sum(ink, axis=1), 1e-6)
+
+
+def _add_strokes(images, labels, seed):
+    """Add a flag to some 1s (from the top, down to the left) and a crossbar to some 7s."""
+    count = tf.shape(images)[0]
+    seeds = tf.random.experimental.stateless_split(seed, 6)
+    index = tf.range(28, dtype=tf.float32)
+    ink_rows = tf.reduce_max(images, axis=2) > 0.5  # (N, 28)
+    top = tf.reduce_min(tf.where(ink_rows, index, 28.0), axis=1)
+    bottom = tf.reduce_max(tf.where(ink_rows, index, -1.0), axis=1)
+    height = tf.maximum(bottom - top, 1.0)
+
+    # Flag: from the top of the stroke, down to the left.
+    near_top = tf.cast(tf.abs(index[None, :] - top[:, None] - 0.5) <= 0.5, tf.float32)
+    top_x = _ink_centre_x(images, near_top)
+    angle = _uniform(seeds[0], [count], *FLAG_ANGLE_DEGREES) * math.pi / 180
+    length = _uniform(seeds[1], [count], *FLAG_LENGTH) * height
+    flag = _segments(top_x, top, top_x - length * tf.cos(angle), top + length * tf.sin(angle))
+
+    # Crossbar: across the stem a little below the middle, roughly horizontal.
+    bar_y = top + height * _uniform(seeds[2], [count], 0.45, 0.6)
+    at_bar = tf.cast(tf.abs(index[None, :] - bar_y[:, None]) <= 1.0, tf.float32)
+    stem_x = _ink_centre_x(images, at_bar)
+    half = _uniform(seeds[3], [count], *CROSSBAR_LENGTH) * height / 2
+    tilt = _uniform(seeds[4], [count], -0.15, 0.15) * half
+    crossbar = _segments(stem_x - half, bar_y + tilt, stem_x + half, bar_y - tilt)
+
+    chance = _uniform(seeds[5], [count], 0.0, 1.0)
+    has_ink = (bottom > top)[:, None, None]
+    add_flag = ((labels == 1) & (chance < FLAG_SHARE))[:, None, None] & has_ink
+    add_bar = ((labels == 7) & (chance < CROSSBAR_SHARE))[:, None, None] & has_ink
+    images = tf.where(add_flag, tf.maximum(images, flag), images)
+    return tf.where(add_bar, tf.maximum(images, crossbar), images)
 
 
 def augment_batch(images, labels, seed):
     """Augment a batch of (N, 28, 28) images in 0..1; ``seed`` is a shape-[2] int tensor."""
     count = tf.shape(images)[0]
     seeds = tf.random.experimental.stateless_split(seed, 5)
-    flagged = _add_flags(images, labels, seeds[4])
+    flagged = _add_strokes(images, labels, seeds[4])
     transforms = _affine_transforms(seeds[0], count)
     moved = tf.raw_ops.ImageProjectiveTransformV3(
         images=flagged[..., None],

@@ -1,6 +1,6 @@
 """Train the row-by-row digit classifier and write the model, its card and its curves.
 
-    python -m model.train --cell lstm --epochs 12
+    python -m model.train --cell lstm --epochs 20
 
 Steps: load MNIST, hold out a validation split of the training set, augment on the fly,
 train with Adam, evaluate once on the MNIST test set, write the files. The test set is
@@ -33,7 +33,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--cell", choices=CELLS, default="lstm", help="recurrent cell (default: lstm)")
     parser.add_argument("--units", type=int, default=DEFAULT_UNITS, help="units in the recurrent layer (default: 128)")
-    parser.add_argument("--epochs", type=int, default=12, help="passes over the training split (default: 12)")
+    parser.add_argument("--epochs", type=int, default=20, help="passes over the training split (default: 20)")
     parser.add_argument("--batch-size", type=int, default=128, help="images per gradient step (default: 128)")
     parser.add_argument(
         "--learning-rate", type=float, default=2e-3, help="Adam's initial learning rate, cosine-decayed to 0 (default: 0.002)"
