@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.network import MODELS_DIR, load_model, model_files
+from model.network import MODELS_DIR, ModelFileError, load_model, model_files, train_command
 from model.preprocess import Preprocessed, preprocess
 from model.trace import RecurrentWeights, Trace, extract_weights, run_trace
 
@@ -35,6 +35,16 @@ class Prediction:
         return [(int(i), float(self.probabilities[i])) for i in order]
 
 
+def _read_card(path: Path, cell: str) -> dict:
+    """Read a model card; a missing card is empty, an unreadable one is an error."""
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"Model card {path} could not be read ({error}). Create it again with: {train_command(cell)}") from error
+
+
 class Predictor:
     """One trained model, loaded once, with its card."""
 
@@ -44,7 +54,7 @@ class Predictor:
         self.files = files
         keras_model = load_model(files.model, cell)
         self.weights: RecurrentWeights = extract_weights(keras_model, cell)
-        self.card: dict = json.loads(files.card.read_text()) if files.card.is_file() else {}
+        self.card: dict = _read_card(files.card, cell)
         self.threshold: float = float(self.card.get("confidence_threshold", DEFAULT_CONFIDENCE_THRESHOLD))
 
     def predict_pixels(self, preprocessed: list[Preprocessed], keep_trace: bool = True) -> list[Prediction]:
