@@ -1,0 +1,484 @@
+"""The demo in process: translations, every view for a real drawing, blank and bad input,
+the event handlers, exports and start-up without models.
+
+The models are small untrained ones (tests/demo_models.py), so these tests check what
+the page shows and not how well the network reads; one test reads the examples with the
+shipped LSTM when it exists.
+"""
+
+import re
+import string
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from demo import export, labels, views
+from demo.events import Handlers
+from demo.i18n import LANGUAGES, STRINGS, format_percent, language_from_header, translate
+from demo.models import Models, load_models
+from demo.update import Session, full_update, prediction_json, rerun_with_cell
+from demo_models import CELLS_PRESENT, UNITS, make_model_folder
+from model.network import MODELS_DIR, TIMESTEPS, ModelFileError
+from model.trace import GATE_NAMES
+
+EXAMPLES = labels.example_paths()
+PEN_EXAMPLE = next(path for path in EXAMPLES if path.name.startswith("pen-"))
+
+
+@pytest.fixture(scope="session")
+def models(tmp_path_factory) -> Models:
+    return load_models(make_model_folder(tmp_path_factory.mktemp("models")))
+
+
+@pytest.fixture(scope="session")
+def sketch() -> dict:
+    """A sketchpad value: a transparent 800 x 800 RGBA canvas with a pen-drawn digit in black."""
+    drawing = Image.open(PEN_EXAMPLE).convert("L").resize((800, 800), Image.Resampling.BILINEAR)
+    canvas = np.zeros((800, 800, 4), dtype=np.uint8)
+    canvas[..., 3] = 255 - np.asarray(drawing)
+    return {"background": None, "layers": [canvas], "composite": canvas}
+
+
+def svg_elements(html: str) -> list[ElementTree.Element]:
+    """Parse every inline <svg> of a view; raises if one is not well-formed XML."""
+    return [ElementTree.fromstring(match) for match in re.findall(r"<svg .*?</svg>", html, flags=re.S)]
+
+
+def element_ids(html: str) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', html))
+
+
+def is_skip(value) -> bool:
+    return value == {"__type__": "update"}
+
+
+# Translations ----------------------------------------------------------------------------
+
+
+def test_languages_have_same_keys():
+    assert set(STRINGS) == set(LANGUAGES)
+    assert set(STRINGS["vi"]) == set(STRINGS["en"])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_string_is_empty(lang):
+    empty = [key for key, value in STRINGS[lang].items() if not value.strip()]
+    assert empty == []
+
+
+def test_placeholders_match_across_languages():
+    formatter = string.Formatter()
+    for key in STRINGS["en"]:
+        fields = {lang: {name for _, name, _, _ in formatter.parse(STRINGS[lang][key]) if name} for lang in LANGUAGES}
+        assert fields["vi"] == fields["en"], key
+
+
+def test_vietnamese_differs_from_english():
+    same = [key for key in STRINGS["en"] if STRINGS["en"][key] == STRINGS["vi"][key] and re.search("[a-z]{4}", STRINGS["en"][key])]
+    # Names that are the same in both languages.
+    assert set(same) <= {"language_label", "cell_lstm", "cell_gru"}
+
+
+def test_every_string_key_is_used():
+    folder = Path(views.__file__).parent
+    sources = "".join(path.read_text() for path in folder.glob("*.py") if path.name != "i18n.py")
+    # Keys built from a code at run time: error_<code>, blank_<reason>, cell_<cell>,
+    # gate_<cell>_<gate>_..., no_cell_state_<cell>, equations_heading_<cell>.
+    dynamic = re.compile(r"^(error_|blank_|cell_(lstm|gru|rnn)$|gate_|no_cell_state_|equations_heading_)")
+    unused = [key for key in STRINGS["en"] if not dynamic.match(key) and f'"{key}"' not in sources and f"'{key}'" not in sources]
+    assert unused == []
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("vi-VN,vi;q=0.9,en;q=0.8", "vi"),
+        ("en-US,en;q=0.9,vi;q=0.8", "en"),
+        ("fr-FR,fr;q=0.9,vi;q=0.5", "vi"),
+        ("fr-FR,de;q=0.9", "en"),
+        ("en;q=0.5,vi;q=0.7", "vi"),
+        ("", "en"),
+        (None, "en"),
+        ("vi;q=abc", "en"),
+    ],
+)
+def test_language_from_header(header, expected):
+    assert language_from_header(header) == expected
+
+
+def test_percent_uses_decimal_comma_in_vietnamese():
+    assert format_percent(0.9918, "vi") == "99,2 %"
+    assert format_percent(0.9918, "en") == "99.2 %"
+
+
+# Full update -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("cell", CELLS_PRESENT)
+def test_full_update_builds_every_view(models, sketch, cell, lang):
+    update = full_update(sketch, cell, lang, step=14, models=models)
+
+    assert update.cell == cell
+    assert update.session.error is None
+    prediction = update.session.prediction
+    assert prediction.digit is not None
+    assert all(view for view in update.views())
+    assert f'data-digit="{prediction.digit}"' in update.prediction_html
+    assert 'data-step="14"' in update.feed_html
+
+    ids = set().union(*(element_ids(view) for view in update.views()))
+    expected = {
+        "prediction", "input-grid", "feed", "feed-image", "feed-probabilities", "feed-input-row", "feed-hidden",
+        "hidden-heatmap", "belief-heatmap",
+    }  # fmt: skip
+    expected |= {f"gate-{name.replace('_', '-')}-heatmap" for name in GATE_NAMES[cell]}
+    assert expected <= ids
+    has_cell_state = {"feed-cell-state", "cell-state-heatmap"} <= ids
+    assert has_cell_state == (cell == "lstm")
+
+
+@pytest.mark.parametrize("cell", CELLS_PRESENT)
+def test_views_are_well_formed_svg(models, sketch, cell):
+    update = full_update(sketch, cell, "vi", models=models)
+    figures = [figure for view in update.views() for figure in svg_elements(view)]
+    assert len(figures) >= 8
+    for figure in figures:
+        assert figure.get("viewBox")
+        assert figure.get("aria-label")
+
+
+def test_heatmaps_follow_model_size(models, sketch):
+    update = full_update(sketch, "lstm", "en", models=models)
+    assert f'data-units="{UNITS}"' in update.states_html
+    assert f"(unit 1 to {UNITS})" in update.states_html
+
+
+def test_views_show_the_translated_texts(models, sketch):
+    for lang in LANGUAGES:
+        update = full_update(sketch, "lstm", lang, models=models)
+        assert translate(lang, "sees_heading") in update.input_html
+        assert translate(lang, "states_heading") in update.states_html
+        assert translate(lang, "belief_heading") in update.belief_html
+        assert translate(lang, "axis_unit") in update.states_html
+
+
+def test_upload_path_and_sketch_give_same_input(models, sketch):
+    from_file = full_update(str(PEN_EXAMPLE), "lstm", "en", models=models)
+    from_sketch = full_update(sketch, "lstm", "en", models=models)
+    difference = np.abs(from_file.session.prediction.preprocessed.pixels - from_sketch.session.prediction.preprocessed.pixels)
+    assert difference.mean() < 0.05
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("image", [None, "empty canvas", "empty dict"])
+def test_blank_canvas_asks_for_a_digit(models, lang, image):
+    if image == "empty canvas":
+        image = {"composite": np.zeros((800, 800, 4), dtype=np.uint8)}
+    elif image == "empty dict":
+        image = {"background": None, "layers": [], "composite": None}
+    update = full_update(image, "lstm", lang, models=models)
+
+    assert update.session.prediction.digit is None
+    assert 'data-state="blank"' in update.prediction_html
+    assert translate(lang, "blank_empty") in update.prediction_html
+    assert translate(lang, "placeholder_draw") in update.feed_html
+    assert translate(lang, "placeholder_draw") in update.states_html
+    assert translate(lang, "placeholder_draw") in update.belief_html
+    assert 'data-blank="true"' in update.input_html
+
+
+def test_faint_drawing_is_called_faint(models):
+    canvas = np.full((400, 400, 3), 255, dtype=np.uint8)
+    canvas[150:250, 190:210] = 240  # barely darker than the paper
+    update = full_update(canvas, "lstm", "en", models=models)
+    assert 'data-reason="faint"' in update.prediction_html
+    assert translate("en", "blank_faint") in update.prediction_html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_text_file_shows_translated_error(models, tmp_path, lang):
+    path = tmp_path / "digit.png"
+    path.write_text("this is not an image")
+    update = full_update(str(path), "lstm", lang, models=models)
+
+    assert update.session.error == "not_image"
+    assert 'data-state="error"' in update.prediction_html
+    assert 'data-error="not_image"' in update.prediction_html
+    assert translate(lang, "error_not_image") in update.prediction_html
+    assert translate(lang, "error_drawing_kept") in update.prediction_html
+    assert update.input_html is None
+    assert update.feed_html is None
+    assert update.states_html is None
+    assert update.belief_html is None
+
+
+def test_tiny_image_shows_too_small_error(models, tmp_path):
+    path = tmp_path / "tiny.png"
+    Image.new("RGB", (4, 4), "white").save(path)
+    update = full_update(str(path), "lstm", "vi", models=models)
+    assert update.session.error == "too_small"
+    assert translate("vi", "error_too_small") in update.prediction_html
+
+
+def test_missing_file_shows_not_found_error(models, tmp_path):
+    update = full_update(str(tmp_path / "gone.png"), "lstm", "en", models=models)
+    assert update.session.error == "not_found"
+    assert translate("en", "error_not_found") in update.prediction_html
+
+
+def test_untrained_cell_falls_back_to_trained_one(models, sketch):
+    update = full_update(sketch, "rnn", "en", models=models)
+    assert update.cell == "lstm"
+
+
+def test_cell_switch_reuses_the_input(models, sketch):
+    lstm = full_update(sketch, "lstm", "en", models=models)
+    gru = rerun_with_cell(lstm.session, "gru", "en", TIMESTEPS, models)
+
+    assert gru.cell == "gru"
+    assert np.array_equal(gru.session.prediction.preprocessed.pixels, lstm.session.prediction.preprocessed.pixels)
+    assert "cell-state-heatmap" not in element_ids(gru.states_html)
+    assert translate("en", "no_cell_state_gru").split(":")[0] in gru.states_html
+    assert 'data-cell="gru"' in gru.states_html
+
+
+def test_rnn_page_says_it_has_no_gates():
+    html = views.states_view(None, "rnn", TIMESTEPS, "vi")
+    assert "RNN đơn giản không có cổng" in html
+
+
+@pytest.mark.parametrize(("step", "shown"), [(1, 1), (14, 14), (28, 28), (0, 1), (99, 28)])
+def test_feed_view_clamps_step(models, sketch, step, shown):
+    prediction = full_update(sketch, "lstm", "en", models=models).session.prediction
+    html = views.feed_view(prediction, step, "en")
+    assert f'id="feed" data-step="{shown}"' in html
+
+
+def test_step_marker_sits_on_current_row(models, sketch):
+    html = full_update(sketch, "lstm", "en", step=10, models=models).states_html
+    marker = re.search(r'<rect x="[^"]+" y="([^"]+)"[^>]*class="step-marker" data-y0="([^"]+)" data-row-height="([^"]+)"', html)
+    y, y0, row_height = (float(value) for value in marker.groups())
+    assert y == pytest.approx(y0 + 9 * row_height)
+
+
+# Event handlers --------------------------------------------------------------------------
+
+
+def test_sketch_handler_skips_when_live_is_off(models, sketch):
+    outputs = Handlers(models).on_sketch(sketch, False, "lstm", "en", 28)
+    assert len(outputs) == 7
+    assert all(is_skip(value) for value in outputs)
+
+
+def test_sketch_handler_returns_session_views_and_source(models, sketch):
+    outputs = Handlers(models).on_sketch(sketch, True, "lstm", "en", 28)
+    assert isinstance(outputs[0], Session)
+    assert all(isinstance(view, str) for view in outputs[1:6])
+    assert outputs[6] == "sketch"
+
+
+def test_bad_upload_keeps_the_other_views(models, tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    outputs = Handlers(models).on_upload(str(path), "lstm", "vi", 28)
+
+    assert outputs[0].error == "not_image"
+    assert translate("vi", "error_not_image") in outputs[1]
+    assert all(is_skip(value) for value in outputs[2:6])
+    assert outputs[6] == "upload"
+
+
+def test_predict_button_reads_the_last_used_input(models, sketch):
+    handlers = Handlers(models)
+    from_upload = handlers.on_predict("upload", sketch, str(EXAMPLES[0]), "lstm", "en", 28)
+    from_sketch = handlers.on_predict("sketch", sketch, str(EXAMPLES[0]), "lstm", "en", 28)
+    assert not np.array_equal(from_upload[0].prediction.preprocessed.pixels, from_sketch[0].prediction.preprocessed.pixels)
+
+
+def test_example_handler_loads_the_file(models):
+    outputs = Handlers(models).on_example(0, "lstm", "en", 28)
+    assert outputs[6] == str(EXAMPLES[0])
+    assert outputs[8] == "upload"
+    assert outputs[0].prediction.digit is not None
+
+
+def test_language_switch_translates_every_label(models, sketch):
+    handlers = Handlers(models)
+    session = full_update(sketch, "lstm", "en", models=models).session
+    outputs = handlers.on_language(session, "lstm", "vi", 28, False)
+
+    assert len(outputs) == 6 + len(handlers.labels("lstm", "vi", False))
+    texts = " ".join(value for value in outputs if isinstance(value, str))
+    assert translate("vi", "page_title") in texts
+    assert translate("vi", "feed_heading") in texts
+    assert translate("vi", "card_heading") in texts
+    assert translate("en", "page_title") not in texts
+
+
+def test_page_wires_every_label_and_the_api(models):
+    from demo.page import build_demo
+
+    demo = build_demo(models)
+    functions = {getattr(block_function.fn, "__name__", None): block_function for block_function in demo.fns.values()}
+
+    label_count = len(Handlers(models).labels("lstm", "en", False))
+    assert len(functions["on_language"].outputs) == 6 + label_count
+    assert functions["api_predict"].api_name == "predict"
+    assert functions["on_sketch"].trigger_mode == "always_last"
+
+
+def test_play_starts_from_row_one_at_the_end(models):
+    playing, timer, label, step = Handlers(models).on_play(False, TIMESTEPS, "vi")
+    assert playing is True
+    assert timer.active is True
+    assert label == translate("vi", "pause")
+    assert step == 1
+
+
+def test_pause_stops_the_timer(models):
+    playing, timer, label, step = Handlers(models).on_play(True, 9, "en")
+    assert playing is False
+    assert timer.active is False
+    assert label == translate("en", "play")
+    assert is_skip(step)
+
+
+def test_tick_advances_one_row(models, sketch):
+    session = full_update(sketch, "lstm", "en", models=models).session
+    step, feed, playing, _, _ = Handlers(models).on_tick(session, 5, False, True, "en")
+    assert step == 6
+    assert 'data-step="6"' in feed
+    assert playing is True
+
+
+def test_tick_stops_after_last_row_without_loop(models, sketch):
+    session = full_update(sketch, "lstm", "en", models=models).session
+    step, _, playing, timer, label = Handlers(models).on_tick(session, TIMESTEPS, False, True, "en")
+    assert is_skip(step)
+    assert playing is False
+    assert timer.active is False
+    assert label == translate("en", "play")
+
+
+def test_tick_wraps_to_first_row_with_loop(models, sketch):
+    session = full_update(sketch, "lstm", "en", models=models).session
+    step, _, playing, _, _ = Handlers(models).on_tick(session, TIMESTEPS, True, True, "en")
+    assert step == 1
+    assert playing is True
+
+
+class FakeRequest:
+    def __init__(self, accept_language: str):
+        self.headers = {"accept-language": accept_language}
+
+
+def test_load_uses_browser_language(models):
+    assert Handlers(models).on_load(FakeRequest("vi-VN,vi;q=0.9")) == "vi"
+    assert Handlers(models).on_load(FakeRequest("de-DE")) == "en"
+
+
+def test_forced_language_wins_over_browser(models):
+    assert Handlers(models, forced_language="en").on_load(FakeRequest("vi-VN")) == "en"
+
+
+# Models, cards and start-up ----------------------------------------------------------------
+
+
+def test_missing_cell_is_listed_with_command(models):
+    assert models.missing == ("rnn",)
+    html = labels.model_note_html(models, "lstm", "vi")
+    assert "python -m model.train --cell rnn" in html
+    assert translate("vi", "cell_rnn") in html
+
+
+def test_card_numbers_come_from_card(models):
+    html = labels.card_html(models, "lstm", "en")
+    assert "50.00 %" in html
+    assert str(UNITS) in html
+
+
+def test_cell_without_card_says_so(models):
+    html = labels.card_html(models, "gru", "en")
+    assert "gru.card.json" in html
+
+
+def test_no_model_stops_with_training_command(tmp_path):
+    with pytest.raises(ModelFileError, match=r"python -m model\.train --cell lstm"):
+        load_models(tmp_path)
+
+
+def test_main_exits_with_training_command(tmp_path, capsys):
+    from demo.__main__ import main
+
+    assert main(["--models-dir", str(tmp_path)]) == 1
+    assert "python -m model.train --cell lstm" in capsys.readouterr().err
+
+
+# Export and API ----------------------------------------------------------------------------
+
+
+def test_feed_animation_has_28_frames(models, sketch):
+    prediction = full_update(sketch, "lstm", "vi", models=models).session.prediction
+    path = export.feed_animation(prediction, "vi")
+    with Image.open(path) as image:
+        assert image.format == "GIF"
+        assert image.n_frames == TIMESTEPS
+
+
+@pytest.mark.parametrize("cell", CELLS_PRESENT)
+def test_heatmap_export_writes_one_png_per_map(models, sketch, cell):
+    prediction = full_update(sketch, cell, "en", models=models).session.prediction
+    paths = export.heatmap_images(prediction, "en")
+    expected = 1 + (1 if cell == "lstm" else 0) + len(GATE_NAMES[cell]) + 1
+    assert len(paths) == expected
+    for path in paths:
+        with Image.open(path) as image:
+            assert image.format == "PNG"
+
+
+def test_export_without_digit_warns(models):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Handlers(models).on_export_animation(Session(), "en")
+    assert is_skip(result)
+
+
+def test_api_predict_returns_trace(models):
+    result = Handlers(models).api_predict(str(PEN_EXAMPLE), "lstm")
+    assert isinstance(result["digit"], int)
+    assert len(result["probabilities"]) == 10
+    assert np.array(result["trace"]["hidden"]).shape == (TIMESTEPS, UNITS)
+    assert np.array(result["trace"]["probabilities"]).shape == (TIMESTEPS, 10)
+    assert set(result["trace"]["gates"]) == set(GATE_NAMES["lstm"])
+
+
+def test_prediction_json_of_blank_has_no_trace(models):
+    prediction = full_update(None, "lstm", "en", models=models).session.prediction
+    result = prediction_json(prediction, "lstm")
+    assert result["digit"] is None
+    assert result["trace"] is None
+    assert result["blank_reason"] == "empty"
+
+
+# The shipped model -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shipped_models() -> Models:
+    model_file = MODELS_DIR / "lstm.keras"
+    if not model_file.is_file():
+        pytest.skip(f"No shipped LSTM yet ({model_file} is missing; create it with: python -m model.train --cell lstm).")
+    return load_models(MODELS_DIR)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[path.name for path in EXAMPLES])
+def test_shipped_lstm_reads_the_examples(shipped_models, path):
+    label = int(path.name.split("-")[1])
+    update = full_update(str(path), "lstm", "en", models=shipped_models)
+    assert update.session.prediction.digit == label
