@@ -92,7 +92,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "axis_pixel_column": "pixel column",
         "axis_value": "value",
         "axis_unit": "unit (index)",
-        "axis_timestep": "timestep t = row read",
         "axis_timestep_short": "t = row read",
         "axis_digit": "digit",
         "legend_probability": "probability",
@@ -248,7 +247,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "axis_pixel_column": "cột điểm ảnh",
         "axis_value": "giá trị",
         "axis_unit": "đơn vị (chỉ số)",
-        "axis_timestep": "bước thời gian t = hàng đã đọc",
         "axis_timestep_short": "t = hàng đã đọc",
         "axis_digit": "chữ số",
         "legend_probability": "xác suất",
@@ -367,8 +365,9 @@ def language_from_header(accept_language: str | None) -> str:
                     weight = float(value)
                 except ValueError:
                     weight = 0.0
-        # Earlier entries win ties, as the header lists them in order of preference.
-        if weight > best_weight:
+        # q=0 means "not acceptable". Earlier entries win ties, as the header lists
+        # them in order of preference.
+        if weight > 0 and weight > best_weight:
             best_language, best_weight = code, weight
     return best_language
 
