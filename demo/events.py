@@ -104,18 +104,18 @@ class Handlers:
         ]
 
     def on_step(self, session: Session, step: int, lang: str) -> str:
-        """Re-render only the feed; the heatmaps' step markers move in the browser."""
+        """Re-render only the feed, because the heatmaps' step markers move in the browser."""
         return views.feed_view(session.prediction, step, lang)
 
     def on_play(self, playing: bool, step: int, lang: str) -> tuple:
-        """Start or stop the timer; returns (playing, timer, button label, step)."""
+        """Start or stop the timer and return (playing, timer, button label, step)."""
         if playing:
             return False, gr.Timer(active=False), translate(lang, "play"), gr.skip()
         start = 1 if step >= TIMESTEPS else step
         return True, gr.Timer(active=True), translate(lang, "pause"), start
 
     def on_tick(self, session: Session, step: int, loop: bool, playing: bool, lang: str) -> tuple:
-        """Advance one timestep; returns (step, feed, playing, timer, button label).
+        """Advance one timestep and return (step, feed, playing, timer, button label).
 
         After step 28 the feed starts again at 1 when ``loop`` is set, and stops otherwise.
         """
@@ -131,14 +131,14 @@ class Handlers:
     # Export and page load ----------------------------------------------------------------
 
     def on_export_animation(self, session: Session, lang: str):
-        """Build the GIF of the 28 timesteps; warns instead when there is no digit."""
+        """Build the GIF of the 28 timesteps, or show a warning when there is no digit."""
         if session.prediction is None or session.prediction.trace is None:
             gr.Warning(translate(lang, "export_needs_digit"))
             return gr.skip()
         return [str(export.feed_animation(session.prediction, lang))]
 
     def on_export_heatmaps(self, session: Session, lang: str):
-        """Build one PNG per heatmap; warns instead when there is no digit."""
+        """Build one PNG per heatmap, or show a warning when there is no digit."""
         if session.prediction is None or session.prediction.trace is None:
             gr.Warning(translate(lang, "export_needs_digit"))
             return gr.skip()
@@ -154,13 +154,13 @@ class Handlers:
     # API ---------------------------------------------------------------------------------
 
     def api_predict(self, image: str | None, cell: str = "lstm") -> dict:
-        """Read the digit in an image file with the chosen cell; the ``predict`` endpoint.
+        """Read the digit in an image file with the chosen cell (the ``predict`` endpoint).
 
         Returns {"digit": int or null, "confidence", "unsure", "probabilities": [10],
         "cell", "blank_reason", "trace": {"hidden": 28 x units, "cell_state": 28 x units
-        or null, "gates": {name: 28 x units}, "probabilities": 28 x 10} or null}, floats
-        rounded to 5 decimals. Raises gr.Error for a missing or unreadable file and for a
-        cell without a trained model.
+        or null, "gates": {name: 28 x units}, "probabilities": 28 x 10} or null}, with
+        floats rounded to 5 decimals. Raises gr.Error for a missing or unreadable file and
+        for a cell without a trained model.
         """
         if not image:
             raise gr.Error("No image file was sent. Send a PNG or JPEG file as the image input.")

@@ -1,4 +1,4 @@
-"""Images for slides, built only when a visitor asks: the reading animation and the heatmaps.
+"""Images for slides, built only on request: the reading animation and the heatmaps.
 
 The figures are drawn with Pillow and mirror the page's views: the same colour scales,
 one row per timestep, labelled axes and a legend on every image.
@@ -131,14 +131,18 @@ def _belief_image(prediction: Prediction, lang: str) -> Image.Image:
     belief_width = class_width * probabilities.shape[1]
     image = Image.new("RGB", (belief_left + belief_width + 30, top + side + 90), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((20, 18), translate(lang, "belief_heading"), fill=TEXT, font=_font(24, bold=True))
     label_font, tick_font = _font(17), _font(15)
+    draw.text((20, 18), translate(lang, "belief_heading"), fill=TEXT, font=_font(24, bold=True))
     draw.text((left + side // 2, top - 40), translate(lang, "belief_image_label"), fill=MUTED, font=label_font, anchor="mm")
     draw.text((belief_left + belief_width // 2, top - 40), translate(lang, "axis_digit"), fill=MUTED, font=label_font, anchor="mm")
+
+    # The image and the probabilities, side by side with their rows aligned.
     image.paste(_scaled(INK_SCALE, trace.inputs[0], side, side), (left, top))
     draw.rectangle((left - 1, top - 1, left + side, top + side), outline=FRAME_LINE)
     image.paste(_scaled(PROBABILITY_SCALE, probabilities, belief_width, side), (belief_left, top))
     draw.rectangle((belief_left - 1, top - 1, belief_left + belief_width, top + side), outline=FRAME_LINE)
+
+    # Axis labels: digits above the probabilities, row numbers left of the image.
     for digit in range(probabilities.shape[1]):
         is_answer = digit == prediction.digit
         draw.text(
@@ -151,6 +155,7 @@ def _belief_image(prediction: Prediction, lang: str) -> Image.Image:
     for row in (1, 5, 10, 15, 20, 25, 28):
         draw.text((left - 8, top + int((row - 0.5) * cell)), str(row), fill=TEXT, font=tick_font, anchor="rm")
     draw.text((left - 8, top - 14), translate(lang, "axis_row"), fill=MUTED, font=tick_font, anchor="rm")
+
     _legend(image, belief_left, top + side + 20, belief_width, PROBABILITY_SCALE, "", lang)
     draw.text((belief_left - 12, top + side + 27), translate(lang, "legend_probability"), fill=MUTED, font=tick_font, anchor="rm")
     return image
@@ -160,7 +165,7 @@ def heatmap_images(prediction: Prediction, lang: str) -> list[Path]:
     """Write one PNG per heatmap (h_t, c_t, each gate, the probabilities) and return their paths."""
     trace = prediction.trace
     if trace is None:
-        raise ValueError("There is no trace to export: the image holds no digit.")
+        raise ValueError("Cannot export: the prediction has no trace because the image contains no digit.")
     folder = _new_folder()
     prefix = f"{trace.cell}-digit{prediction.digit}"
     figures = [("hidden-state", trace.hidden[0], HIDDEN_SCALE, "map_hidden_title", "map_hidden_description")]
@@ -243,7 +248,7 @@ def feed_animation(prediction: Prediction, lang: str) -> Path:
     """Write the 28 timesteps of the reading as a looping GIF and return its path."""
     trace = prediction.trace
     if trace is None:
-        raise ValueError("There is no trace to export: the image holds no digit.")
+        raise ValueError("Cannot export: the prediction has no trace because the image contains no digit.")
     frames = [_feed_frame(prediction, step, lang) for step in range(1, TIMESTEPS + 1)]
     # One shared palette keeps the colours steady from frame to frame.
     palette = frames[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)

@@ -1,7 +1,7 @@
 """The page's static texts in one language: header, hints, model note, model card, credits.
 
-Each function returns HTML or a component label for ``lang``; the page calls them once
-at build time and again on every language or cell change.
+Each function returns HTML or a component label for ``lang``. The page calls them when it
+is built and again on every change of language or cell.
 """
 
 from html import escape

@@ -20,10 +20,11 @@ from model.preprocess import MAX_FILE_BYTES
 DEMO_DIR = Path(__file__).resolve().parent
 CSS_PATH = DEMO_DIR / "style.css"
 
-CANVAS_SIDE = 800  # px; the sketchpad's drawing resolution
-BRUSH_RADIUS = 20  # px: a 40 px stroke, 1/20 of the canvas, about MNIST's stroke at 28 x 28
-PLAY_INTERVAL = 0.4  # seconds per timestep while playing: 28 rows in about 11 s
-# Updates that may run at once across all visitors; each takes a few ms of one core.
+CANVAS_SIDE = 800  # side of the sketchpad's drawing area, px
+BRUSH_RADIUS = 20  # px, so the stroke is 40 px wide, 1/20 of the canvas side
+PLAY_INTERVAL = 0.4  # seconds per timestep while playing, so 28 rows take about 11 s
+# Maximum number of updates that run at once across all visitors. Each takes a few ms of
+# one core.
 UPDATE_CONCURRENCY = 4
 
 # System fonts only, so the page loads nothing from the internet. All of them have the
@@ -31,9 +32,12 @@ UPDATE_CONCURRENCY = 4
 SYSTEM_FONTS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Helvetica Neue", "Arial", "sans-serif")
 SYSTEM_MONO_FONTS = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "DejaVu Sans Mono", "monospace")
 
-# Gradio scopes the page CSS to its content, so the page margins, which sit outside it,
-# are set in <head>: narrower margins on a phone leave the figures 370 of 390 px.
+# Gradio scopes the page CSS to its content, so rules for the elements around it are set
+# in <head>. Narrower margins on a phone leave the figures 370 of 390 px. The container
+# clips instead of hiding overflow, because "hidden" makes it a scroll container and the
+# sticky input column would then scroll away with the page.
 HEAD_HTML = """<style>
+.gradio-container { overflow: clip !important; }
 @media (max-width: 600px) {
   .gradio-container .main.app { padding-left: 8px !important; padding-right: 8px !important; }
 }
@@ -115,11 +119,11 @@ class Components:
     timer: gr.Timer
 
     def view_outputs(self) -> list:
-        """The session and the five views, in the order of events.view_outputs."""
+        """Return the session and the five views, in the order of events.view_outputs."""
         return [self.session, self.prediction, self.input_grid, self.feed, self.states, self.belief]
 
     def label_outputs(self) -> list:
-        """The components that Handlers.labels translates, in its order."""
+        """Return the components that Handlers.labels translates, in its order."""
         return [
             self.header, self.cell, self.model_note, self.draw_tab, self.upload_tab, self.sketch_hint, self.upload,
             self.live, self.predict_button, self.examples, self.credit, self.feed_intro, self.step, self.play,
@@ -134,7 +138,7 @@ def _html(value: str, elem_id: str | None = None) -> gr.HTML:
 def build_demo(models: Models, initial_cell: str = "lstm", forced_language: str | None = None) -> gr.Blocks:
     """Build the page for the given models.
 
-    ``forced_language`` ("vi" or "en") overrides the browser's language; without it a
+    ``forced_language`` ("vi" or "en") overrides the browser's language. Without it, a
     visitor whose browser prefers Vietnamese gets Vietnamese and everyone else English.
     """
     lang = normalise_language(forced_language)

@@ -89,13 +89,13 @@ def image(x: float, y: float, width: float, height: float, uri: str, *, element_
 
 
 def linear_gradient(gradient_id: str, stops: list[tuple[float, str]]) -> str:
-    """A horizontal gradient, from left (offset 0) to right (offset 1)."""
+    """Return a horizontal gradient, from left (offset 0) to right (offset 1)."""
     stop_tags = "".join(f'<stop offset="{offset:g}" stop-color="{colour}"/>' for offset, colour in stops)
     return f'<defs><linearGradient id="{gradient_id}" x1="0" x2="1" y1="0" y2="0">{stop_tags}</linearGradient></defs>'
 
 
 def grid_path(x: float, y: float, width: float, height: float, columns: int, rows: int) -> str:
-    """One path with the inner lines of a columns x rows grid."""
+    """Return one path with the inner lines of a columns x rows grid."""
     commands = []
     for column in range(1, columns):
         position = x + width * column / columns

@@ -26,7 +26,7 @@ from model.preprocess import ImageInputError, Preprocessed
 
 @dataclass(frozen=True)
 class Session:
-    """What one browser tab is showing: the last prediction and the last rejected upload."""
+    """The state of one browser tab: the last prediction and the last rejected upload."""
 
     prediction: Prediction | None = None
     error: str | None = None  # ImageInputError.code of an upload that could not be read
@@ -86,7 +86,7 @@ def full_update(image, cell: str = "lstm", lang: str = "en", step: int = TIMESTE
     """Preprocess ``image``, trace it with ``cell`` and render every view in ``lang``.
 
     An unknown or untrained ``cell`` falls back to the first trained one (Update.cell
-    says which ran). An unreadable image does not raise: the Update then carries the
+    names the cell that ran). An unreadable image does not raise: the Update then carries the
     error code, the prediction view shows the translated message and the other views
     are None, so the page keeps what it showed.
     """
@@ -121,7 +121,7 @@ def _rounded(values: np.ndarray) -> list:
 def prediction_json(prediction: Prediction, cell: str) -> dict:
     """Convert a prediction to plain JSON types, floats rounded to 5 decimals.
 
-    The trace is None when the image holds no digit.
+    The trace is None when the image contains no digit.
     """
     trace = prediction.trace
     trace_json = None

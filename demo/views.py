@@ -323,7 +323,7 @@ def _unit_ticks(units: int) -> list[int]:
 
 
 def _legend(x: float, y: float, width: float, scale: ColourScale, gradient_id: str, title: str, lang: str) -> str:
-    """A horizontal colour bar with its low, middle and high values labelled."""
+    """Return a horizontal colour bar with its low, middle and high values labelled."""
     low, high = scale.low, scale.high
     middle = (low + high) / 2
     signed = low < 0
@@ -408,7 +408,10 @@ def heatmap_figure(values: np.ndarray, scale: ColourScale, element_id: str, step
 
 
 def _step_marker(x: float, y0: float, width: float, row_height: float, step: int) -> str:
-    """An outline around the row of timestep ``step``; the page's script moves it by data-y0."""
+    """Return an outline around the row of timestep ``step``.
+
+    The page's script moves it to another step with data-y0 and data-row-height.
+    """
     return svg.rect(
         x,
         y0 + (step - 1) * row_height,

@@ -1,6 +1,6 @@
 """Small untrained models for the demo's tests, so they run before any model is trained.
 
-The folder holds an LSTM (with a model card) and a GRU, and no simple RNN, so the tests
+The folder contains an LSTM (with a model card) and a GRU, and no simple RNN, so the tests
 also see how the demo lists a missing cell.
 """
 

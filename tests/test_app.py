@@ -2,7 +2,7 @@
 the event handlers, exports and start-up without models.
 
 The models are small untrained ones (tests/demo_models.py), so these tests check what
-the page shows and not how well the network reads; one test reads the examples with the
+the page shows and not how well the network reads. One test reads the examples with the
 shipped LSTM when it exists.
 """
 
@@ -193,7 +193,7 @@ def test_blank_canvas_asks_for_a_digit(models, lang, image):
 
 def test_faint_drawing_is_called_faint(models):
     canvas = np.full((400, 400, 3), 255, dtype=np.uint8)
-    canvas[150:250, 190:210] = 240  # barely darker than the paper
+    canvas[150:250, 190:210] = 240  # contrast 15/255: above "empty" (0.02), below MIN_CONTRAST (0.12)
     update = full_update(canvas, "lstm", "en", models=models)
     assert 'data-reason="faint"' in update.prediction_html
     assert translate("en", "blank_faint") in update.prediction_html
