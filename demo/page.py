@@ -206,7 +206,7 @@ def build_demo(models: Models, initial_cell: str = "lstm", forced_language: str 
                 feed_intro = _html(views.feed_intro(cell, lang), "feed-intro-box")
                 with gr.Row(elem_id="feed-controls", equal_height=False):
                     step = gr.Slider(
-                        1, TIMESTEPS, value=TIMESTEPS, step=1, label=translate(lang, "step_label"), elem_id="step", scale=4, min_width=220
+                        1, TIMESTEPS, value=TIMESTEPS, step=1, label=translate(lang, "step_label"), elem_id="step", scale=4, min_width=280
                     )
                     play = gr.Button(translate(lang, "play"), elem_id="play", scale=1, min_width=120)
                     loop = gr.Checkbox(value=False, label=translate(lang, "loop_label"), elem_id="loop", scale=1, min_width=100)

@@ -141,8 +141,8 @@ def input_view(prediction: Prediction | None, lang: str) -> str:
     width, height = left + side + 10, top + side + 60
 
     parts = [
-        svg.text(left + side / 2, 12, translate(lang, "axis_column"), size=15, anchor="middle", fill=MUTED_TEXT),
-        svg.text(2, 32, translate(lang, "axis_row"), size=13, fill=MUTED_TEXT),
+        svg.text(left + side / 2, 12, translate(lang, "axis_column") + " →", size=15, anchor="middle", fill=MUTED_TEXT),
+        svg.text(2, 12, translate(lang, "axis_row") + " ↓", size=14, fill=MUTED_TEXT),
         svg.image(left, top, side, side, _ink_uri(pixels)),
         svg.grid_path(left, top, side, side, ROW_SIZE, TIMESTEPS),
         svg.rect(left, top, side, side, stroke="#5f6368", stroke_width=1),
@@ -389,14 +389,14 @@ def heatmap_figure(values: np.ndarray, scale: ColourScale, element_id: str, step
         svg.image(left, top, plot_width, plot_height, scale.to_data_uri(values)),
         svg.rect(left, top, plot_width, plot_height, stroke="#5f6368", stroke_width=0.75),
         _step_marker(left - 1, top, plot_width + 2, row_height, step),
-        svg.text(12, top + plot_height / 2, translate(lang, "axis_timestep_short"), size=14, anchor="middle", rotate=-90, fill=MUTED_TEXT),
+        svg.text(12, top + plot_height / 2, translate(lang, "axis_timestep_short"), size=15, anchor="middle", rotate=-90, fill=MUTED_TEXT),
     ]
     for row in (1, 7, 14, 21, 28):
-        parts.append(svg.text(left - 5, top + (row - 0.5) * row_height, str(row), size=13, anchor="end"))
+        parts.append(svg.text(left - 5, top + (row - 0.5) * row_height, str(row), size=14, anchor="end"))
     for unit in _unit_ticks(units):
-        parts.append(svg.text(left + (unit - 0.5) * unit_width, bottom + 14, str(unit), size=13, anchor="middle"))
-    parts.append(svg.text(left + plot_width / 2, bottom + 33, translate(lang, "axis_unit"), size=14, anchor="middle", fill=MUTED_TEXT))
-    legend_top = bottom + 46
+        parts.append(svg.text(left + (unit - 0.5) * unit_width, bottom + 15, str(unit), size=14, anchor="middle"))
+    parts.append(svg.text(left + plot_width / 2, bottom + 35, translate(lang, "axis_unit"), size=15, anchor="middle", fill=MUTED_TEXT))
+    legend_top = bottom + 48
     parts.append(_legend(left, legend_top, 160, scale, f"{element_id}-legend", translate(lang, "axis_value"), lang))
     return svg.figure(
         left + plot_width + 14,

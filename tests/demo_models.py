@@ -14,12 +14,12 @@ CELLS_PRESENT = ("lstm", "gru")
 CARD = {"cell": "lstm", "units": UNITS, "epochs": 1, "mnist_test_accuracy": 0.5, "mnist_test_images": 10000}
 
 
-def make_model_folder(folder: Path) -> Path:
-    """Save untrained LSTM and GRU models (seeded) and an LSTM card into ``folder``."""
+def make_model_folder(folder: Path, cells: tuple[str, ...] = CELLS_PRESENT) -> Path:
+    """Save untrained models of ``cells`` (seeded) and an LSTM card into ``folder``."""
     import keras
 
     keras.utils.set_random_seed(0)
-    for cell in CELLS_PRESENT:
+    for cell in cells:
         build_model(cell, units=UNITS).save(model_files(cell, folder).model)
     model_files("lstm", folder).card.write_text(json.dumps(CARD))
     return folder

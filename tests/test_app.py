@@ -251,6 +251,20 @@ def test_rnn_page_says_it_has_no_gates():
     assert "RNN đơn giản không có cổng" in html
 
 
+def test_rnn_shows_hidden_state_only(tmp_path, sketch):
+    models = load_models(make_model_folder(tmp_path, cells=("rnn",)))
+    update = full_update(sketch, "rnn", "en", models=models)
+
+    ids = set().union(*(element_ids(view) for view in update.views()))
+    assert update.cell == "rnn"
+    assert "hidden-heatmap" in ids
+    assert "feed-hidden" in ids
+    assert not any(name.startswith("gate-") for name in ids)
+    assert "cell-state-heatmap" not in ids
+    assert translate("en", "no_cell_state_rnn").split(":")[0] in update.states_html
+    assert labels.model_note_html(models, "rnn", "en").count("python -m model.train --cell") == 2
+
+
 @pytest.mark.parametrize(("step", "shown"), [(1, 1), (14, 14), (28, 28), (0, 1), (99, 28)])
 def test_feed_view_clamps_step(models, sketch, step, shown):
     prediction = full_update(sketch, "lstm", "en", models=models).session.prediction
