@@ -75,6 +75,12 @@ def _subscripts(text: str) -> str:
     return text.replace("_t−1", "ₜ₋₁").replace("_t", "ₜ")
 
 
+def _without_number(heading: str) -> str:
+    """Drop the page's section number ("5. ") from a heading used on its own."""
+    number, separator, rest = heading.partition(". ")
+    return rest if separator and number.isdigit() else heading
+
+
 def _legend(image: Image.Image, x: int, y: int, width: int, scale: ColourScale, title: str, lang: str) -> None:
     """Draw a colour bar with its low, middle and high values and a title on its right."""
     draw = ImageDraw.Draw(image)
@@ -132,7 +138,7 @@ def _belief_image(prediction: Prediction, lang: str) -> Image.Image:
     image = Image.new("RGB", (belief_left + belief_width + 30, top + side + 90), "white")
     draw = ImageDraw.Draw(image)
     label_font, tick_font = _font(17), _font(15)
-    draw.text((20, 18), translate(lang, "belief_heading"), fill=TEXT, font=_font(24, bold=True))
+    draw.text((20, 18), _without_number(translate(lang, "belief_heading")), fill=TEXT, font=_font(24, bold=True))
     draw.text((left + side // 2, top - 40), translate(lang, "belief_image_label"), fill=MUTED, font=label_font, anchor="mm")
     draw.text((belief_left + belief_width // 2, top - 40), translate(lang, "axis_digit"), fill=MUTED, font=label_font, anchor="mm")
 
@@ -193,7 +199,7 @@ def _feed_frame(prediction: Prediction, step: int, lang: str) -> Image.Image:
     index = step - 1
     cell, left, top = 12, 60, 90
     side = cell * ROW_SIZE
-    image = Image.new("RGB", (1000, 560), "white")
+    image = Image.new("RGB", (1000, 610), "white")
     draw = ImageDraw.Draw(image)
     status = translate(lang, "feed_status_first") if step == 1 else translate(lang, "feed_status", step=step)
     draw.text((24, 20), f"{cell_name(trace.cell, lang)} · {status}", fill=TEXT, font=_font(24, bold=True))
@@ -250,8 +256,13 @@ def feed_animation(prediction: Prediction, lang: str) -> Path:
     if trace is None:
         raise ValueError("Cannot export: the prediction has no trace because the image contains no digit.")
     frames = [_feed_frame(prediction, step, lang) for step in range(1, TIMESTEPS + 1)]
-    # One shared palette keeps the colours steady from frame to frame.
-    palette = frames[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    # One palette for all frames keeps the colours steady from frame to frame. It is built
+    # from a strip of every seventh frame, so that colours seen early on are in it too.
+    samples = frames[::7] + [frames[-1]]
+    strip = Image.new("RGB", (frames[0].width, frames[0].height * len(samples)))
+    for position, frame in enumerate(samples):
+        strip.paste(frame, (0, position * frame.height))
+    palette = strip.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
     indexed = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
     path = _new_folder() / f"{trace.cell}-digit{prediction.digit}-reading.gif"
     durations = [FRAME_DURATION] * (TIMESTEPS - 1) + [FRAME_DURATION * 5]  # hold the last frame
