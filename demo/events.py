@@ -42,11 +42,17 @@ class Handlers:
             return [gr.skip()] * (1 + VIEW_COUNT + 1)
         return view_outputs(full_update(sketch, cell, lang, step, self.models)) + ["sketch"]
 
-    def on_upload(self, path: str | None, cell: str, lang: str, step: int) -> list:
-        """Run the full update for an uploaded file; an unreadable file shows its error."""
+    def on_upload(self, path: str | None, session: Session, cell: str, lang: str, step: int) -> list:
+        """Run the full update for an uploaded file.
+
+        An unreadable file shows its error, and the session keeps the previous prediction,
+        so that a later change of language or cell still shows the last good drawing.
+        """
         update = full_update(path, cell, lang, step, self.models)
         if update.session.error:
             logger.info("Rejected an upload: %s", update.session.error)
+            kept = Session(prediction=session.prediction, error=update.session.error)
+            return [kept] + view_outputs(update)[1:] + ["upload"]
         return view_outputs(update) + ["upload"]
 
     def on_predict(self, source: str, sketch, path: str | None, cell: str, lang: str, step: int) -> list:

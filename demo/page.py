@@ -242,8 +242,8 @@ def _wire_events(demo: gr.Blocks, parts: Components, handlers: Handlers) -> None
     common = [parts.cell, parts.language, parts.step]
 
     parts.sketch.change(handlers.on_sketch, [parts.sketch, parts.live, *common], outputs + [parts.source], **live)
-    parts.upload.upload(handlers.on_upload, [parts.upload, *common], outputs + [parts.source], **live)
-    parts.upload.clear(handlers.on_upload, [parts.upload, *common], outputs + [parts.source], **live)
+    parts.upload.upload(handlers.on_upload, [parts.upload, parts.session, *common], outputs + [parts.source], **live)
+    parts.upload.clear(handlers.on_upload, [parts.upload, parts.session, *common], outputs + [parts.source], **live)
     parts.predict_button.click(handlers.on_predict, [parts.source, parts.sketch, parts.upload, *common], outputs, **live)
     parts.examples.click(handlers.on_example, [parts.examples, *common], outputs + [parts.upload, parts.tabs, parts.source], **live)
 

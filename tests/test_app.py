@@ -295,15 +295,27 @@ def test_sketch_handler_returns_session_views_and_source(models, sketch):
     assert outputs[6] == "sketch"
 
 
-def test_bad_upload_keeps_the_other_views(models, tmp_path):
+def test_bad_upload_keeps_the_other_views(models, sketch, tmp_path):
     path = tmp_path / "notes.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n truncated")
-    outputs = Handlers(models).on_upload(str(path), "lstm", "vi", 28)
+    drawn = full_update(sketch, "lstm", "vi", models=models).session
+    outputs = Handlers(models).on_upload(str(path), drawn, "lstm", "vi", 28)
 
     assert outputs[0].error == "not_image"
+    assert outputs[0].prediction is drawn.prediction
     assert translate("vi", "error_not_image") in outputs[1]
     assert all(is_skip(value) for value in outputs[2:6])
     assert outputs[6] == "upload"
+
+
+def test_language_switch_after_bad_upload_shows_both(models, sketch):
+    drawn = full_update(sketch, "lstm", "en", models=models).session
+    session = Session(prediction=drawn.prediction, error="too_large")
+    outputs = Handlers(models).on_language(session, "lstm", "vi", 28, False)
+
+    assert translate("vi", "error_too_large") in outputs[1]
+    assert 'data-blank="false"' in outputs[2]
+    assert "hidden-heatmap" in outputs[4]
 
 
 def test_predict_button_reads_the_last_used_input(models, sketch):
