@@ -508,3 +508,29 @@ def test_shipped_lstm_reads_the_examples(shipped_models, path):
     label = int(path.name.split("-")[1])
     update = full_update(str(path), "lstm", "en", models=shipped_models)
     assert update.session.prediction.digit == label
+
+
+def test_card_shows_drawn_digit_accuracy_and_threshold():
+    card = {
+        "mnist_test_accuracy": 0.9918,
+        "mnist_test_images": 10000,
+        "drawn_digit_mean_accuracy": 0.9512,
+        "drawn_digit_worst_accuracy": 0.9034,
+        "drawn_digits": 7494,
+        "units": 128,
+        "epochs": 12,
+        "training_images": 55000,
+        "training_seconds": 211.8,
+        "machine": "x86_64, 2 CPU cores, no GPU",
+        "confidence_threshold": 0.6,
+    }
+    html = views.card_view(card, "assets/models/lstm.card.json", "lstm", "vi")
+
+    assert "99,18 %" in html
+    assert "95,12 %" in html
+    assert "90,34 %" in html
+    assert "7.494" in html
+    assert "55.000" in html
+    assert "3,5 phút trên x86_64, 2 CPU cores, no GPU" in html
+    assert "60 %" in html
+    assert translate("vi", "card_threshold") in html
