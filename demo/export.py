@@ -23,7 +23,7 @@ from demo.colormaps import (
     ColourScale,
 )
 from demo.i18n import format_percent, translate
-from demo.views import MARKER_COLOUR, cell_name
+from demo.views import MARKER_COLOUR, probabilities_title, cell_name
 from model.network import ROW_SIZE, TIMESTEPS
 from model.predictor import Prediction
 from model.trace import GATE_NAMES
@@ -225,7 +225,7 @@ def _feed_frame(prediction: Prediction, step: int, lang: str) -> Image.Image:
     probabilities = trace.probabilities[0, index]
     leader = int(np.argmax(probabilities))
     bars_left, bars_top, bar_width, bar_height = 560, top, 300, 30
-    draw.text((bars_left - 30, top - 30), translate(lang, "feed_probabilities_title", step=step), fill=TEXT, font=_font(18, bold=True))
+    draw.text((bars_left - 30, top - 30), probabilities_title(step, lang), fill=TEXT, font=_font(18, bold=True))
     for digit in range(10):
         y = bars_top + digit * bar_height
         is_leader = digit == leader

@@ -192,7 +192,7 @@ def feed_view(prediction: Prediction | None, step: int, lang: str) -> str:
     status = translate(lang, "feed_status_first") if step == 1 else translate(lang, "feed_status", step=step)
     panels = [
         _panel(translate(lang, "feed_image_title"), _feed_image(trace, step, lang)),
-        _panel(translate(lang, "feed_probabilities_title", step=step), _feed_probabilities(trace, index, lang)),
+        _panel(probabilities_title(step, lang), _feed_probabilities(trace, index, lang)),
         _panel(translate(lang, "feed_row_title", step=step), _feed_input_row(trace, index, lang), wide=True),
         _panel(
             translate(lang, "feed_hidden_title", step=step, units=units),
@@ -213,6 +213,13 @@ def feed_view(prediction: Prediction | None, step: int, lang: str) -> str:
         f'<p class="feed-status" aria-live="polite">{escape(status)}</p>'
         f'<div class="panel-grid">{"".join(panels)}</div></div>'
     )
+
+
+def probabilities_title(step: int, lang: str) -> str:
+    """Return the title of the probabilities after ``step`` rows, singular for one row."""
+    if step == 1:
+        return translate(lang, "feedprobabilities_title_first")
+    return translate(lang, "feedprobabilities_title", step=step)
 
 
 def _panel(title: str, body: str, wide: bool = False) -> str:
@@ -281,7 +288,7 @@ def _feed_probabilities(trace: Trace, index: int, lang: str) -> str:
         bar_left + bar_width + 84,
         height,
         "".join(parts),
-        label=translate(lang, "feed_probabilities_title", step=index + 1),
+        label=probabilities_title(index + 1, lang),
         attributes={"id": "feed-probabilities", "data-step": index + 1, "data-leader": leader},
     )
 
