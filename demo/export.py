@@ -23,7 +23,7 @@ from demo.colormaps import (
     ColourScale,
 )
 from demo.i18n import format_percent, translate
-from demo.views import MARKER_COLOUR, probabilities_title, cell_name
+from demo.views import MARKER_COLOUR, cell_name, probabilities_title
 from model.network import ROW_SIZE, TIMESTEPS
 from model.predictor import Prediction
 from model.trace import GATE_NAMES

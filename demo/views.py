@@ -218,8 +218,8 @@ def feed_view(prediction: Prediction | None, step: int, lang: str) -> str:
 def probabilities_title(step: int, lang: str) -> str:
     """Return the title of the probabilities after ``step`` rows, singular for one row."""
     if step == 1:
-        return translate(lang, "feedprobabilities_title_first")
-    return translate(lang, "feedprobabilities_title", step=step)
+        return translate(lang, "feed_probabilities_title_first")
+    return translate(lang, "feed_probabilities_title", step=step)
 
 
 def _panel(title: str, body: str, wide: bool = False) -> str:
