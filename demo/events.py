@@ -23,7 +23,7 @@ VIEW_COUNT = 5  # prediction, input grid, feed, states, belief: the order of Upd
 
 
 def view_outputs(update: Update) -> list:
-    """Return [session, five views]; a view that is None keeps what the page shows."""
+    """Return [session, five views]. A view that is None keeps what the page shows."""
     return [update.session] + [gr.skip() if html is None else html for html in update.views()]
 
 
@@ -51,8 +51,8 @@ class Handlers:
         update = full_update(path, cell, lang, step, self.models)
         if update.session.error:
             logger.info("Rejected an upload: %s", update.session.error)
-            kept = Session(prediction=session.prediction, error=update.session.error)
-            return [kept] + view_outputs(update)[1:] + ["upload"]
+            session_with_error = Session(prediction=session.prediction, error=update.session.error)
+            return [session_with_error] + view_outputs(update)[1:] + ["upload"]
         return view_outputs(update) + ["upload"]
 
     def on_predict(self, source: str, sketch, path: str | None, cell: str, lang: str, step: int) -> list:
