@@ -10,7 +10,10 @@ import os
 import sys
 from pathlib import Path
 
-from model.network import CELLS, ModelFileError
+# Hide TensorFlow's start-up notices, which it prints when model.network imports Keras.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from model.network import CELLS, ModelFileError  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -37,7 +40,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
     from demo.models import load_models, models_folder
     from demo.page import build_demo, launch
