@@ -10,7 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-# Hide TensorFlow's start-up notices, which it prints when model.network imports Keras.
+# Hide TensorFlow's info and warning notices, which it prints when model.network imports
+# Keras. The oneDNN notice still appears: TensorFlow 2.21 logs it before reading this.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from model.network import CELLS, ModelFileError  # noqa: E402
