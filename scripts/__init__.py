@@ -1,0 +1,1 @@
+"""Maintenance scripts; the benchmark runs as ``python -m scripts.bench``."""
