@@ -4,6 +4,7 @@
 page's theme, CSS and limits. demo/app.py and ``python -m demo`` both use these two.
 """
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,15 @@ MOVE_STEP_MARKERS_JS = """
   }
   return step;
 }
+"""
+
+# Sets the browser tab's title in the chosen language.
+SET_TITLE_JS = f"""
+(lang) => {{
+  const titles = {json.dumps({code: translate(code, "page_title") for code in LANGUAGES}, ensure_ascii=False)};
+  if (titles[lang]) document.title = titles[lang];
+  return lang;
+}}
 """
 
 # Selects the sketchpad's brush whenever no drawing tool is active, checking once a second.
@@ -256,6 +266,7 @@ def _wire_events(demo: gr.Blocks, parts: Components, handlers: Handlers) -> None
         outputs + parts.label_outputs(),
         **quiet,
     )
+    parts.language.change(None, [parts.language], None, js=SET_TITLE_JS, **quiet)
     parts.step.input(handlers.on_step, [parts.session, parts.step, parts.language], parts.feed, **live)
     parts.step.change(None, [parts.step], None, js=MOVE_STEP_MARKERS_JS, **quiet)
     parts.play.click(

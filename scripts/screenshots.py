@@ -125,11 +125,12 @@ def main(argv=None) -> int:
                     "state": page.locator("#prediction").get_attribute("data-state"),
                     "feed_step": page.locator("#feed").get_attribute("data-step"),
                     "page_width": page.evaluate("document.documentElement.scrollWidth"),
+                    "title": page.title(),
                 }
                 context.close()
         browser.close()
 
-    print(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2, ensure_ascii=False))
     if blocked:
         print("Blocked requests to other hosts:", *sorted(set(blocked)), sep="\n  ", file=sys.stderr)
     return 0
