@@ -7,11 +7,11 @@ here (at most 128 x 28 values), so the views can be rebuilt on every stroke.
 
 import base64
 import functools
-import io
+import struct
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 
 
 def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
@@ -52,11 +52,8 @@ class ColourScale:
         The page scales these images up with ``image-rendering: pixelated``. A palette PNG
         stores one byte per value, so a 28 x 128 heatmap is about 4 KB.
         """
-        image = Image.fromarray(self.to_indices(values), "P")
-        image.putpalette(self.table.tobytes())
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", compress_level=1)
-        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+        png = palette_png(self.to_indices(values), self.table.tobytes())
+        return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
     def colour(self, value: float) -> str:
         """Return the CSS colour of one value."""
@@ -66,6 +63,36 @@ class ColourScale:
     def gradient_stops(self, count: int = 9) -> list[tuple[float, str]]:
         """Return (offset 0..1, CSS colour) pairs for an SVG linear gradient."""
         return _gradient_stops(self.table.tobytes(), count)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    checksum = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
+
+
+def palette_png(indices: np.ndarray, palette: bytes) -> bytes:
+    """Encode an (H, W) uint8 array of palette indices as an 8-bit palette PNG.
+
+    Written directly with zlib because Pillow's encoder spends most of its time on
+    per-image setup, which dominates for images this small. ``palette`` is the RGB bytes
+    of up to 256 colours.
+    """
+    height, width = indices.shape
+    rows = np.zeros((height, width + 1), dtype=np.uint8)
+    rows[:, 1:] = indices  # each row starts with filter type 0 (none)
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8 bits, colour type 3 (palette)
+    return b"".join(
+        [
+            PNG_SIGNATURE,
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"PLTE", palette),
+            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),
+            _png_chunk(b"IEND", b""),
+        ]
+    )
 
 
 @functools.lru_cache(maxsize=32)

@@ -534,3 +534,19 @@ def test_card_shows_drawn_digit_accuracy_and_threshold():
     assert "3,5 phút trên x86_64, 2 CPU cores, no GPU" in html
     assert "60 %" in html
     assert translate("vi", "card_threshold") in html
+
+
+@pytest.mark.parametrize("shape", [(28, 128), (28, 28), (1, 28)])
+def test_heatmap_png_decodes_to_colour_scale(shape):
+    import base64
+    import io
+
+    from demo.colormaps import HIDDEN_SCALE
+
+    values = np.random.default_rng(0).uniform(-1.5, 1.5, shape)
+    uri = HIDDEN_SCALE.to_data_uri(values)
+    with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as image:
+        image.load()
+        assert image.mode == "P"
+        assert image.size == (shape[1], shape[0])
+        assert np.array_equal(np.asarray(image.convert("RGB")), HIDDEN_SCALE.to_rgb(values))
