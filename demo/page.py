@@ -51,8 +51,9 @@ MOVE_STEP_MARKERS_JS = """
     const top = parseFloat(marker.dataset.y0);
     const rowHeight = parseFloat(marker.dataset.rowHeight);
     marker.setAttribute('y', String(top + (step - 1) * rowHeight));
+    marker.closest('svg')?.setAttribute('data-step', String(step));
   }
-  for (const view of document.querySelectorAll('#hidden-heatmap, #belief-heatmap, .states-view, .belief-view')) {
+  for (const view of document.querySelectorAll('.states-view, .belief-view')) {
     view.setAttribute('data-step', String(step));
   }
   return step;
