@@ -169,4 +169,15 @@ def _rnn_steps(weights: RecurrentWeights, rows: np.ndarray):
     return hidden, None, {}
 
 
-__all__ = ["GATE_NAMES", "NUM_CLASSES", "RecurrentWeights", "Trace", "extract_weights", "run_trace", "softmax"]
+
+
+def decision_step(probabilities: np.ndarray) -> int:
+    """Return the 0-based timestep from which the top class no longer changes.
+
+    ``probabilities`` is (28, 10) for one image. The result is the first timestep t whose
+    top class equals the final answer and stays so at every later step; 27 when the answer
+    changed at the last row.
+    """
+    top = np.asarray(probabilities).argmax(axis=-1)
+    changed = np.nonzero(top != top[-1])[0]
+    return int(changed[-1] + 1) if changed.size else 0

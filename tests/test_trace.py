@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from model.network import CELL_LAYERS, CELLS, NUM_CLASSES, ROW_SIZE, TIMESTEPS, build_model, load_model
-from model.trace import GATE_NAMES, extract_weights, run_trace
+from model.trace import GATE_NAMES, decision_step, extract_weights, run_trace
 
 TOLERANCE = 1e-5  # max abs difference between the trace (float64) and Keras (float32)
 UNITS = 32  # units of the freshly built models
@@ -188,3 +188,17 @@ def test_shipped_trace_matches_keras(cell, predictor, mnist):
         np.testing.assert_allclose(
             trace.hidden, trace.gates["output_gate"] * np.tanh(trace.cell_state), rtol=0, atol=1e-12
         )
+
+
+def test_decision_step_finds_last_change():
+    probabilities = np.zeros((TIMESTEPS, 10))
+    probabilities[:, 3] = 1.0
+    probabilities[:10, 5] = 2.0  # the top class is 5 for rows 1..10
+    probabilities[15, 5] = 2.0  # and once more at row 16
+    assert decision_step(probabilities) == 16
+
+
+def test_decision_step_when_never_changed():
+    probabilities = np.zeros((TIMESTEPS, 10))
+    probabilities[:, 1] = 1.0
+    assert decision_step(probabilities) == 0
