@@ -101,7 +101,7 @@ def _segments(start_x, start_y, end_x, end_y):
 
 
 def _ink_centre_x(images, rows_mask):
-    """The ink's mean column within the rows selected by rows_mask (N, 28)."""
+    """Return the ink's mean column within the rows selected by rows_mask (N, 28)."""
     index = tf.range(28, dtype=tf.float32)
     ink = tf.reduce_sum(images * rows_mask[:, :, None], axis=1)  # (N, 28) ink per column
     return tf.reduce_sum(ink * index[None], axis=1) / tf.maximum(tf.reduce_sum(ink, axis=1), 1e-6)

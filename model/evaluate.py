@@ -90,7 +90,7 @@ def make_scribbles(count: int = SCRIBBLE_COUNT, seed: int = 0) -> list[DrawnDigi
 
 
 def choose_threshold(correct_confidences: np.ndarray, scribble_confidences: np.ndarray) -> float:
-    """Pick the confidence below which the demo says it is not sure.
+    """Pick the confidence below which the demo reports that it is not sure.
 
     The threshold is the highest one (in steps of 0.01) that keeps at least 95 % of the
     correctly read drawn digits at or above it, so at most 1 right answer in 20 is called

@@ -1,6 +1,6 @@
-"""Load a trained model once and answer for images: preprocessing, trace, digit, confidence.
+"""Load a trained model once and predict images: preprocessing, trace, digit, confidence.
 
-The demo, the predict CLI and the evaluation share this path. A Predictor holds only
+The demo, the predict CLI and the evaluation share this path. A Predictor keeps only
 read-only arrays after construction, so one instance can serve concurrent requests.
 """
 
@@ -24,8 +24,8 @@ class Prediction:
     """The network's answer for one image."""
 
     preprocessed: Preprocessed
-    trace: Trace | None  # one image (batch axis of 1); None when the image holds no digit
-    digit: int | None  # None when the image holds no digit
+    trace: Trace | None  # one image (batch axis of 1); None when the image contains no digit
+    digit: int | None  # None when the image contains no digit
     confidence: float  # softmax probability of ``digit`` after the last row; 0 when blank
     probabilities: np.ndarray  # (10,) after the last row; zeros when blank
     unsure: bool  # True when confidence is below the model's threshold

@@ -50,7 +50,7 @@ DOT_MAX_ASPECT = 1.6
 
 
 class ImageInputError(ValueError):
-    """An input that is not a readable image within the limits. The message says which."""
+    """An input that is not a readable image within the limits; the message names the problem."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -62,7 +62,7 @@ class Preprocessed:
     """The network's input for one image, or "no digit"."""
 
     pixels: np.ndarray  # (28, 28) float32, 0..1, ink = 1; all zeros when blank
-    blank: bool  # True when the image holds no digit
+    blank: bool  # True when the image contains no digit
     reason: str = ""  # why it is blank: "empty", "faint", "dot", "" otherwise
     inverted: bool = False  # True when the ink was lighter than the background
 
@@ -153,7 +153,7 @@ def _reduce_to(image: Image.Image, side: int) -> tuple[Image.Image, int]:
 
 @dataclass(frozen=True)
 class _InkModel:
-    """How ink differs from the background in one image."""
+    """The contrast between ink and background in one image."""
 
     transparent: bool  # ink is opacity: the canvas is transparent
     background: np.ndarray  # (3,) background colour 0..1, used when not transparent
@@ -260,7 +260,7 @@ def preprocess(source) -> Preprocessed:
     """Turn an image (path, bytes, PIL image or HxW[xC] uint8 array) into the network's input.
 
     Raises ImageInputError for unreadable or oversized input; returns a blank result for
-    an image that holds no digit.
+    an image that contains no digit.
     """
     if isinstance(source, np.ndarray):
         source = _array_to_image(source)

@@ -6,9 +6,9 @@ Steps: load MNIST, hold out a validation split of the training set, augment on t
 train with Adam, evaluate once on the MNIST test set, write the files. The test set is
 used for nothing else: no early stopping or model selection looks at it.
 
-The original tutorial trained with plain gradient descent at learning rate 0.001; that
-takes hundreds of epochs to reach 98 %, so this script uses Adam with a cosine-decayed
-learning rate instead, and says so in the card.
+The original tutorial trained with plain gradient descent at learning rate 0.001. This
+script uses Adam with a cosine-decayed learning rate instead, which reaches the accuracy
+that the shipped models report within the default 20 epochs; the card records it.
 """
 
 import argparse
@@ -65,8 +65,8 @@ def split_validation(x, y, seed: int, size: int):
     """Split a seeded random validation set off the training set."""
     order = np.random.default_rng(seed).permutation(len(x))
     size = min(size, len(x) // 5)
-    held, kept = order[:size], order[size:]
-    return (x[kept], y[kept]), (x[held], y[held])
+    validation_index, training_index = order[:size], order[size:]
+    return (x[training_index], y[training_index]), (x[validation_index], y[validation_index])
 
 
 def make_dataset(x, y, batch_size: int, seed: int, augment: bool):
