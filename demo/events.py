@@ -164,9 +164,9 @@ class Handlers:
 
         Returns {"digit": int or null, "confidence", "unsure", "probabilities": [10],
         "cell", "blank_reason", "trace": {"hidden": 28 x units, "cell_state": 28 x units
-        or null, "gates": {name: 28 x units}, "probabilities": 28 x 10} or null}, with
-        floats rounded to 5 decimals. Raises gr.Error for a missing or unreadable file and
-        for a cell without a trained model.
+        or null, "gates": {name: 28 x units}, "probabilities": 28 x 10} or null}. The
+        trace's floats are rounded to 4 decimals and the others to 5. Raises gr.Error for
+        a missing or unreadable file and for a cell without a trained model.
         """
         if not image:
             raise gr.Error("No image file was sent. Send a PNG or JPEG file as the image input.")

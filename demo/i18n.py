@@ -154,6 +154,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "(the dense layer and softmax applied to h_t). The rows line up with the image on the left."
         ),
         "belief_image_label": "image",
+        "belief_decided": "The answer is {digit} from row {row} on. The dashed blue line marks the top of row {row}.",
         # 6. Model card.
         "card_heading": "6. About this model",
         "card_mnist_test_accuracy": "Accuracy on the MNIST test set ({count} images)",
@@ -308,6 +309,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "(lớp kết nối đầy đủ và softmax áp dụng lên h_t). Các hàng thẳng hàng với ảnh bên trái."
         ),
         "belief_image_label": "ảnh",
+        "belief_decided": "Câu trả lời là {digit} kể từ hàng {row}. Đường nét đứt màu xanh dương đánh dấu mép trên của hàng {row}.",
         "card_heading": "6. Về mô hình này",
         "card_mnist_test_accuracy": "Độ chính xác trên tập kiểm tra MNIST ({count} ảnh)",
         "card_drawn_mean_accuracy": "Độ chính xác trên chữ số vẽ bằng bút, trung bình các kiểu vẽ ({count} chữ số)",

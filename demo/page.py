@@ -24,9 +24,21 @@ CSS_PATH = DEMO_DIR / "style.css"
 CANVAS_SIDE = 800  # side of the sketchpad's drawing area, px
 BRUSH_RADIUS = 20  # px, so the stroke is 40 px wide, 1/20 of the canvas side
 PLAY_INTERVAL = 0.4  # seconds per timestep while playing, so 28 rows take about 11 s
-# Maximum number of updates that run at once across all visitors. Each takes a few ms of
-# one core.
-UPDATE_CONCURRENCY = 4
+# Events that run the network or re-render every view share the concurrency group
+# NETWORK_GROUP: a stroke, the Predict button, an example, a change of cell or language
+# and the predict API. So at most UPDATE_CONCURRENCY of them run at once across all
+# visitors. Without a shared concurrency_id, Gradio 6.31 gives each event a group and a
+# limit of its own (gradio/block_function.py).
+# The work is Python and small NumPy calls that hold the GIL most of the time, so extra
+# threads only delay each other. In process, 2 and 4 threads of full_update finished
+# about as many updates per second as 1 (on a 2-core machine). The limit is 2 rather
+# than 1 so that a slow request takes turns with the next update instead of blocking
+# every visitor until it ends.
+NETWORK_GROUP = "network"
+UPDATE_CONCURRENCY = 2
+# Re-rendering the feed for the slider and for Play took about 0.5 ms in process, so those
+# events get a group of their own and do not wait behind full updates.
+FEED_GROUP = "feed"
 
 # System fonts only, so the page loads nothing from the internet. All of them have the
 # Vietnamese letters.
@@ -248,8 +260,10 @@ def build_demo(models: Models, initial_cell: str = "lstm", forced_language: str 
 def _wire_events(demo: gr.Blocks, parts: Components, handlers: Handlers) -> None:
     outputs = parts.view_outputs()
     quiet = {"show_progress": "hidden", "api_visibility": "private"}
+    network = {"concurrency_id": NETWORK_GROUP, "concurrency_limit": UPDATE_CONCURRENCY}
+    feed = {"concurrency_id": FEED_GROUP, "concurrency_limit": UPDATE_CONCURRENCY}
     # Only the newest pending update of a visitor runs, so fast drawing never queues up.
-    live = {**quiet, "trigger_mode": "always_last", "concurrency_limit": UPDATE_CONCURRENCY}
+    live = {**quiet, **network, "trigger_mode": "always_last"}
     common = [parts.cell, parts.language, parts.step]
 
     parts.sketch.change(handlers.on_sketch, [parts.sketch, parts.live, *common], outputs + [parts.source], **live)
@@ -266,9 +280,12 @@ def _wire_events(demo: gr.Blocks, parts: Components, handlers: Handlers) -> None
         [parts.session, parts.cell, parts.language, parts.step, parts.playing],
         outputs + parts.label_outputs(),
         **quiet,
+        **network,
     )
     parts.language.change(None, [parts.language], None, js=SET_TITLE_JS, **quiet)
-    parts.step.input(handlers.on_step, [parts.session, parts.step, parts.language], parts.feed, **live)
+    parts.step.input(
+        handlers.on_step, [parts.session, parts.step, parts.language], parts.feed, **quiet, **feed, trigger_mode="always_last"
+    )
     parts.step.change(None, [parts.step], None, js=MOVE_STEP_MARKERS_JS, **quiet)
     parts.play.click(
         handlers.on_play, [parts.playing, parts.step, parts.language], [parts.playing, parts.timer, parts.play, parts.step], **quiet
@@ -278,6 +295,7 @@ def _wire_events(demo: gr.Blocks, parts: Components, handlers: Handlers) -> None
         [parts.session, parts.step, parts.loop, parts.playing, parts.language],
         [parts.step, parts.feed, parts.playing, parts.timer, parts.play],
         **quiet,
+        **feed,
     )
     parts.gif_button.click(handlers.on_export_animation, [parts.session, parts.language], parts.export_files, **quiet)
     parts.png_button.click(handlers.on_export_heatmaps, [parts.session, parts.language], parts.export_files, **quiet)
@@ -290,7 +308,14 @@ def _add_api(handlers: Handlers, models: Models) -> None:
     api_cell = gr.Textbox(value="lstm" if "lstm" in models.cells else models.cells[0], visible=False, label="cell")
     api_result = gr.JSON(visible=False, label="prediction")
     api_trigger = gr.Button(visible=False)
-    api_trigger.click(handlers.api_predict, [api_image, api_cell], api_result, api_name="predict", concurrency_limit=UPDATE_CONCURRENCY)
+    api_trigger.click(
+        handlers.api_predict,
+        [api_image, api_cell],
+        api_result,
+        api_name="predict",
+        concurrency_id=NETWORK_GROUP,
+        concurrency_limit=UPDATE_CONCURRENCY,
+    )
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, share: bool = False, **options):

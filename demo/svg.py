@@ -75,8 +75,12 @@ def rect(
     )
 
 
-def line(x1: float, y1: float, x2: float, y2: float, *, stroke: str = "#444", stroke_width: float = 1) -> str:
-    return f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" stroke="{stroke}" stroke-width="{stroke_width:g}"/>'
+def line(
+    x1: float, y1: float, x2: float, y2: float, *, stroke: str = "#444", stroke_width: float = 1, dash: str | None = None
+) -> str:
+    """Return an SVG line, dashed when ``dash`` is a stroke-dasharray such as "6 4"."""
+    dash_part = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" stroke="{stroke}" stroke-width="{stroke_width:g}"{dash_part}/>'
 
 
 def image(x: float, y: float, width: float, height: float, uri: str, *, element_id: str | None = None) -> str:

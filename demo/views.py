@@ -7,7 +7,9 @@ Element ids and data attributes are stable so that browser tests can read the pa
 #prediction (data-state, data-digit, data-confidence, data-unsure, data-error),
 #input-grid, #feed (data-step), #feed-image, #feed-probabilities, #feed-input-row,
 #feed-hidden, #feed-cell-state, #hidden-heatmap, #cell-state-heatmap,
-#gate-<name>-heatmap, #belief-heatmap. Heatmap step markers have the class step-marker.
+#gate-<name>-heatmap, #belief-heatmap (data-decision-row), #belief-decision (data-row).
+Heatmap step markers have the class step-marker. The belief view's line at the row from
+which the predicted digit no longer changes has the class decision-marker.
 """
 
 import re
@@ -28,9 +30,10 @@ from demo.colormaps import (
 from demo.i18n import format_number, format_percent, translate
 from model.network import ROW_SIZE, TIMESTEPS
 from model.predictor import Prediction
-from model.trace import GATE_NAMES, Trace
+from model.trace import GATE_NAMES, Trace, decision_step
 
 MARKER_COLOUR = "#e66101"  # orange: the current timestep in every view
+DECISION_COLOUR = "#2166ac"  # blue: the row from which the predicted digit no longer changes
 BAR_COLOUR = "#238b45"
 INK_BAR_COLOUR = "#3c4043"
 MUTED_TEXT = "#5f6368"
@@ -563,6 +566,8 @@ def belief_view(prediction: Prediction | None, step: int, lang: str) -> str:
         svg.rect(belief_left, top, belief_width, plot_height, stroke="#5f6368", stroke_width=0.75),
         _step_marker(left - 1, top, belief_left + belief_width - left + 2, cell, step),
     ]
+    decision_row = decision_step(probabilities) + 1  # rows are numbered from 1 on the page
+    parts.append(_decision_marker(left, belief_left + belief_width, top + (decision_row - 1) * cell, decision_row))
     for digit in range(probabilities.shape[1]):
         is_answer = digit == prediction.digit
         parts.append(
@@ -589,9 +594,24 @@ def belief_view(prediction: Prediction | None, step: int, lang: str) -> str:
         legend_top + 32,
         "".join(parts),
         label=translate(lang, "belief_heading"),
-        attributes={"id": "belief-heatmap", "data-step": step, "data-digit": prediction.digit},
+        attributes={"id": "belief-heatmap", "data-step": step, "data-digit": prediction.digit, "data-decision-row": decision_row},
     )
-    return f'<section class="view belief-view" data-step="{step}">{header}<div class="figure-box narrow">{figure}</div></section>'
+    decision = translate(lang, "belief_decided", digit=prediction.digit, row=decision_row)
+    decision_html = f'<p class="caption decision" id="belief-decision" data-row="{decision_row}">{escape(decision)}</p>'
+    return (
+        f'<section class="view belief-view" data-step="{step}">{header}{decision_html}'
+        f'<div class="figure-box narrow">{figure}</div></section>'
+    )
+
+
+def _decision_marker(x1: float, x2: float, y: float, row: int) -> str:
+    """Return a dashed line at the top edge of ``row``, on a white halo so it shows on dark cells too."""
+    return (
+        f'<g class="decision-marker" data-row="{row}">'
+        + svg.line(x1, y, x2, y, stroke="#ffffff", stroke_width=3.5)
+        + svg.line(x1, y, x2, y, stroke=DECISION_COLOUR, stroke_width=2, dash="6 4")
+        + "</g>"
+    )
 
 
 # 6. Model card ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Small untrained models for the demo's tests, so they run before any model is trained.
+"""Small untrained models for the demo's tests of a folder unlike assets/models.
 
 The folder contains an LSTM (with a model card) and a GRU, and no simple RNN, so the tests
-also see how the demo lists a missing cell.
+see how the demo lists a missing cell and a missing card, and that the views follow a
+model's size. Tests of the network's predictions use the shipped models instead.
 """
 
 import json

@@ -1,9 +1,10 @@
 """The demo in process: translations, every view for a real drawing, blank and bad input,
 the event handlers, exports and start-up without models.
 
-The models are small untrained ones (tests/demo_models.py), so these tests check what
-the page shows and not how well the network reads. One test reads the examples with the
-shipped LSTM when it exists.
+The ``models`` fixture loads the shipped models of assets/models, so the tests that check
+the network's predictions see what visitors see. The small untrained models of
+tests/demo_models.py serve only the cases that need another folder: a missing cell, a
+missing model card and views that follow a model's size.
 """
 
 import re
@@ -20,17 +21,38 @@ from demo.events import Handlers
 from demo.i18n import LANGUAGES, STRINGS, format_percent, language_from_header, translate
 from demo.models import Models, load_models
 from demo.update import Session, full_update, prediction_json, rerun_with_cell
-from demo_models import CELLS_PRESENT, UNITS, make_model_folder
-from model.network import MODELS_DIR, TIMESTEPS, ModelFileError
-from model.trace import GATE_NAMES
+from demo_models import UNITS, make_model_folder
+from model.network import CELLS, MODELS_DIR, TIMESTEPS, ModelFileError
+from model.trace import GATE_NAMES, decision_step
 
 EXAMPLES = labels.example_paths()
 PEN_EXAMPLE = next(path for path in EXAMPLES if path.name.startswith("pen-"))
 
 
+def label_of(path: Path) -> int:
+    """Return the digit that an example's file name states: pen-3-train15.png is a 3."""
+    return int(path.name.split("-")[1])
+
+
 @pytest.fixture(scope="session")
-def models(tmp_path_factory) -> Models:
+def models() -> Models:
+    """The shipped models of assets/models; skips while the LSTM has no model file."""
+    model_file = MODELS_DIR / "lstm.keras"
+    if not model_file.is_file():
+        pytest.skip(f"No shipped LSTM yet ({model_file} is missing; create it with: python -m model.train --cell lstm).")
+    return load_models(MODELS_DIR)
+
+
+@pytest.fixture(scope="session")
+def untrained_models(tmp_path_factory) -> Models:
+    """Untrained models of UNITS units: an LSTM with a card, a GRU without one, no simple RNN."""
     return load_models(make_model_folder(tmp_path_factory.mktemp("models")))
+
+
+def require_cell(models: Models, cell: str) -> None:
+    """Skip the test while the shipped models lack ``cell``."""
+    if cell not in models.predictors:
+        pytest.skip(f"No shipped {cell.upper()} model yet (create it with: python -m model.train --cell {cell}).")
 
 
 @pytest.fixture(scope="session")
@@ -118,14 +140,15 @@ def test_percent_uses_decimal_comma_in_vietnamese():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("cell", CELLS_PRESENT)
+@pytest.mark.parametrize("cell", CELLS)
 def test_full_update_builds_every_view(models, sketch, cell, lang):
+    require_cell(models, cell)
     update = full_update(sketch, cell, lang, step=14, models=models)
 
     assert update.cell == cell
     assert update.session.error is None
     prediction = update.session.prediction
-    assert prediction.digit is not None
+    assert prediction.digit == label_of(PEN_EXAMPLE)
     assert all(view for view in update.views())
     assert f'data-digit="{prediction.digit}"' in update.prediction_html
     assert 'data-step="14"' in update.feed_html
@@ -141,8 +164,9 @@ def test_full_update_builds_every_view(models, sketch, cell, lang):
     assert has_cell_state == (cell == "lstm")
 
 
-@pytest.mark.parametrize("cell", CELLS_PRESENT)
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_views_are_well_formed_svg(models, sketch, cell):
+    require_cell(models, cell)
     update = full_update(sketch, cell, "vi", models=models)
     figures = [figure for view in update.views() for figure in svg_elements(view)]
     assert len(figures) >= 8
@@ -151,8 +175,8 @@ def test_views_are_well_formed_svg(models, sketch, cell):
         assert figure.get("aria-label")
 
 
-def test_heatmaps_follow_model_size(models, sketch):
-    update = full_update(sketch, "lstm", "en", models=models)
+def test_heatmaps_follow_model_size(untrained_models, sketch):
+    update = full_update(sketch, "lstm", "en", models=untrained_models)
     assert f'data-units="{UNITS}"' in update.states_html
     assert f"(unit 1 to {UNITS})" in update.states_html
 
@@ -230,12 +254,13 @@ def test_missing_file_shows_not_found_error(models, tmp_path):
     assert translate("en", "error_not_found") in update.prediction_html
 
 
-def test_untrained_cell_falls_back_to_trained_one(models, sketch):
-    update = full_update(sketch, "rnn", "en", models=models)
+def test_untrained_cell_falls_back_to_trained_one(untrained_models, sketch):
+    update = full_update(sketch, "rnn", "en", models=untrained_models)
     assert update.cell == "lstm"
 
 
 def test_cell_switch_reuses_the_input(models, sketch):
+    require_cell(models, "gru")
     lstm = full_update(sketch, "lstm", "en", models=models)
     gru = rerun_with_cell(lstm.session, "gru", "en", TIMESTEPS, models)
 
@@ -277,6 +302,34 @@ def test_step_marker_sits_on_current_row(models, sketch):
     marker = re.search(r'<rect x="[^"]+" y="([^"]+)"[^>]*class="step-marker" data-y0="([^"]+)" data-row-height="([^"]+)"', html)
     y, y0, row_height = (float(value) for value in marker.groups())
     assert y == pytest.approx(y0 + 9 * row_height)
+
+
+# The sentence that names the row from which the predicted digit no longer changes.
+DECISION_SENTENCES = {"en": "The answer is {digit} from row {row} on.", "vi": "Câu trả lời là {digit} kể từ hàng {row}."}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_belief_view_says_when_answer_is_fixed(models, sketch, lang):
+    update = full_update(sketch, "lstm", lang, models=models)
+    prediction = update.session.prediction
+    row = decision_step(prediction.trace.probabilities[0]) + 1
+    html = update.belief_html
+
+    assert DECISION_SENTENCES[lang].format(digit=label_of(PEN_EXAMPLE), row=row) in html
+    assert f'id="belief-decision" data-row="{row}"' in html
+    assert f'data-decision-row="{row}"' in html
+
+
+def test_decision_marker_sits_on_top_of_its_row(models, sketch):
+    html = full_update(sketch, "lstm", "en", step=5, models=models).belief_html
+    row = int(re.search(r'data-decision-row="(\d+)"', html).group(1))
+    marker = re.search(r'<g class="decision-marker" data-row="(\d+)"><line x1="[^"]+" y1="([^"]+)" x2="[^"]+" y2="([^"]+)"', html)
+    step_marker = re.search(r'class="step-marker" data-y0="([^"]+)" data-row-height="([^"]+)"', html)
+    y0, row_height = (float(value) for value in step_marker.groups())
+
+    assert int(marker.group(1)) == row
+    assert float(marker.group(2)) == pytest.approx(y0 + (row - 1) * row_height)
+    assert float(marker.group(3)) == float(marker.group(2))
 
 
 # Event handlers --------------------------------------------------------------------------
@@ -323,13 +376,15 @@ def test_predict_button_reads_the_last_used_input(models, sketch):
     from_upload = handlers.on_predict("upload", sketch, str(EXAMPLES[0]), "lstm", "en", 28)
     from_sketch = handlers.on_predict("sketch", sketch, str(EXAMPLES[0]), "lstm", "en", 28)
     assert not np.array_equal(from_upload[0].prediction.preprocessed.pixels, from_sketch[0].prediction.preprocessed.pixels)
+    assert from_upload[0].prediction.digit == label_of(EXAMPLES[0])
+    assert from_sketch[0].prediction.digit == label_of(PEN_EXAMPLE)
 
 
 def test_example_handler_loads_the_file(models):
     outputs = Handlers(models).on_example(0, "lstm", "en", 28)
     assert outputs[6] == str(EXAMPLES[0])
     assert outputs[8] == "upload"
-    assert outputs[0].prediction.digit is not None
+    assert outputs[0].prediction.digit == label_of(EXAMPLES[0])
 
 
 def test_language_switch_translates_every_label(models, sketch):
@@ -355,6 +410,39 @@ def test_page_wires_every_label_and_the_api(models):
     assert len(functions["on_language"].outputs) == 6 + label_count
     assert functions["api_predict"].api_name == "predict"
     assert functions["on_sketch"].trigger_mode == "always_last"
+
+
+NETWORK_EVENTS = {"on_sketch", "on_upload", "on_predict", "on_example", "on_cell", "on_language", "api_predict"}
+FEED_EVENTS = {"on_step", "on_tick"}
+
+
+def test_network_events_share_one_concurrency_group(models):
+    from gradio.queueing import Queue
+
+    from demo.page import FEED_GROUP, NETWORK_GROUP, UPDATE_CONCURRENCY, build_demo
+
+    demo = build_demo(models)
+    by_name: dict[str, list] = {}
+    for block_function in demo.fns.values():
+        by_name.setdefault(getattr(block_function.fn, "__name__", None), []).append(block_function)
+    assert NETWORK_EVENTS | FEED_EVENTS <= set(by_name)
+    for name in NETWORK_EVENTS:
+        for block_function in by_name[name]:
+            assert block_function.concurrency_id == NETWORK_GROUP, name
+            assert block_function.concurrency_limit == UPDATE_CONCURRENCY, name
+    for name in FEED_EVENTS:
+        for block_function in by_name[name]:
+            assert block_function.concurrency_id == FEED_GROUP, name
+
+    # Gradio's queue then contains one event queue, with one limit, for all network events.
+    queue = Queue(
+        live_updates=True, concurrency_count=40, update_intervals=1, max_size=None, blocks=demo, default_concurrency_limit=UPDATE_CONCURRENCY
+    )
+    for name in NETWORK_EVENTS:
+        for block_function in by_name[name]:
+            queue.create_event_queue_for_fn(block_function)
+    assert list(queue.event_queue_per_concurrency_id) == [NETWORK_GROUP]
+    assert queue.event_queue_per_concurrency_id[NETWORK_GROUP].concurrency_limit == UPDATE_CONCURRENCY
 
 
 def test_play_starts_from_row_one_at_the_end(models):
@@ -414,21 +502,22 @@ def test_forced_language_wins_over_browser(models):
 # Models, cards and start-up ----------------------------------------------------------------
 
 
-def test_missing_cell_is_listed_with_command(models):
-    assert models.missing == ("rnn",)
-    html = labels.model_note_html(models, "lstm", "vi")
+def test_missing_cell_is_listed_with_command(untrained_models):
+    assert untrained_models.missing == ("rnn",)
+    html = labels.model_note_html(untrained_models, "lstm", "vi")
     assert "python -m model.train --cell rnn" in html
     assert translate("vi", "cell_rnn") in html
 
 
 def test_card_numbers_come_from_card(models):
+    card = models.predictor("lstm").card
     html = labels.card_html(models, "lstm", "en")
-    assert "50.00 %" in html
-    assert str(UNITS) in html
+    assert format_percent(card["mnist_test_accuracy"], "en", 2) in html
+    assert f"<td>{card['units']}</td>" in html
 
 
-def test_cell_without_card_says_so(models):
-    html = labels.card_html(models, "gru", "en")
+def test_cell_without_card_says_so(untrained_models):
+    html = labels.card_html(untrained_models, "gru", "en")
     assert "gru.card.json" in html
 
 
@@ -455,8 +544,9 @@ def test_feed_animation_has_28_frames(models, sketch):
         assert image.n_frames == TIMESTEPS
 
 
-@pytest.mark.parametrize("cell", CELLS_PRESENT)
+@pytest.mark.parametrize("cell", CELLS)
 def test_heatmap_export_writes_one_png_per_map(models, sketch, cell):
+    require_cell(models, cell)
     prediction = full_update(sketch, cell, "en", models=models).session.prediction
     paths = export.heatmap_images(prediction, "en")
     expected = 1 + (1 if cell == "lstm" else 0) + len(GATE_NAMES[cell]) + 1
@@ -476,10 +566,11 @@ def test_export_without_digit_warns(models):
 
 
 def test_api_predict_returns_trace(models):
+    units = models.predictor("lstm").weights.units
     result = Handlers(models).api_predict(str(PEN_EXAMPLE), "lstm")
-    assert isinstance(result["digit"], int)
+    assert result["digit"] == label_of(PEN_EXAMPLE)
     assert len(result["probabilities"]) == 10
-    assert np.array(result["trace"]["hidden"]).shape == (TIMESTEPS, UNITS)
+    assert np.array(result["trace"]["hidden"]).shape == (TIMESTEPS, units)
     assert np.array(result["trace"]["probabilities"]).shape == (TIMESTEPS, 10)
     assert set(result["trace"]["gates"]) == set(GATE_NAMES["lstm"])
 
@@ -492,22 +583,26 @@ def test_prediction_json_of_blank_has_no_trace(models):
     assert result["blank_reason"] == "empty"
 
 
+def test_prediction_json_rounds_trace_to_4_decimals(models):
+    prediction = models.predictor("lstm").predict(str(PEN_EXAMPLE))
+    result = prediction_json(prediction, "lstm")
+    trace = prediction.trace
+
+    assert result["trace"]["hidden"] == np.round(trace.hidden[0], 4).tolist()
+    assert result["trace"]["cell_state"] == np.round(trace.cell_state[0], 4).tolist()
+    assert result["trace"]["gates"]["forget_gate"] == np.round(trace.gates["forget_gate"][0], 4).tolist()
+    assert result["trace"]["probabilities"] == np.round(trace.probabilities[0], 4).tolist()
+    assert result["probabilities"] == np.round(prediction.probabilities, 5).tolist()
+    assert result["confidence"] == round(prediction.confidence, 5)
+
+
 # The shipped model -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def shipped_models() -> Models:
-    model_file = MODELS_DIR / "lstm.keras"
-    if not model_file.is_file():
-        pytest.skip(f"No shipped LSTM yet ({model_file} is missing; create it with: python -m model.train --cell lstm).")
-    return load_models(MODELS_DIR)
-
-
 @pytest.mark.parametrize("path", EXAMPLES, ids=[path.name for path in EXAMPLES])
-def test_shipped_lstm_reads_the_examples(shipped_models, path):
-    label = int(path.name.split("-")[1])
-    update = full_update(str(path), "lstm", "en", models=shipped_models)
-    assert update.session.prediction.digit == label
+def test_shipped_lstm_reads_the_examples(models, path):
+    update = full_update(str(path), "lstm", "en", models=models)
+    assert update.session.prediction.digit == label_of(path)
 
 
 def test_card_shows_drawn_digit_accuracy_and_threshold():
