@@ -47,6 +47,9 @@ MIN_INK_PIXELS = 12  # on the working copy (at most 256 px on its longer side)
 DOT_MAX_SIZE = 0.12
 DOT_MIN_FILL = 0.55
 DOT_MAX_ASPECT = 1.6
+# An image with transparent parts whose opaque part covers at least this share is a sheet
+# (a card or a scan with rounded corners), read by colour, unless that part has one colour.
+OPAQUE_SHEET_SHARE = 0.4
 
 
 class ImageInputError(ValueError):
@@ -76,9 +79,13 @@ def open_image(source) -> Image.Image:
             path = Path(source)
             if path.is_dir():
                 raise ImageInputError("not_image", f"Not a file but a folder: {path}")
-            if not path.is_file():
+            if not path.exists():
                 raise ImageInputError("not_found", f"File not found: {path}")
+            if not path.is_file():
+                raise ImageInputError("not_image", f"Not a regular file: {path}")
             size = path.stat().st_size
+            if size == 0:
+                raise ImageInputError("not_image", f"The file is empty: {path}")
             if size > MAX_FILE_BYTES:
                 raise ImageInputError(
                     "too_large", f"File too large: {size / 2**20:.1f} MB (the limit is {MAX_FILE_BYTES // 2**20} MB)."
@@ -86,6 +93,8 @@ def open_image(source) -> Image.Image:
             data = path.read_bytes()
         elif isinstance(source, (bytes, bytearray)):
             data = bytes(source)
+            if not data:
+                raise ImageInputError("not_image", "The image data is empty.")
             if len(data) > MAX_FILE_BYTES:
                 raise ImageInputError("too_large", f"Image too large: {len(data) / 2**20:.1f} MB.")
         else:
@@ -99,7 +108,10 @@ def open_image(source) -> Image.Image:
         except ImageInputError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise ImageInputError("too_large", f"Image has too many pixels: {error}") from error
+            # Pillow's own limit is larger than ours; state ours, as _check_size does.
+            raise ImageInputError(
+                "too_large", f"Image too large: it declares more than {MAX_PIXELS // 1_000_000} megapixels."
+            ) from error
         except Image.UnidentifiedImageError as error:
             # PIL's own message names the BytesIO object, which means nothing to a user.
             raise ImageInputError("not_image", "Not a readable image: Pillow recognises no image format in the data.") from error
@@ -127,21 +139,38 @@ def to_working_image(image: Image.Image) -> tuple[Image.Image, bool]:
     A canvas that is at least 5 % (nearly) fully transparent, as the Gradio sketchpad sends
     it, gives its alpha channel ("L"): the ink is whatever was painted, in any colour.
     Anything else gives "RGB", and the ink is the distance from the background colour.
-    16-bit and float images are scaled by their range first.
+    16-bit, 32-bit and float images are scaled to 8 bits by the smallest of the usual
+    ranges (0..1, 0..255, 0..4095 for 12-bit scans, 0..65535) that holds their maximum.
+    An opaque card or sheet with transparent corners or margins counts as opaque when its
+    opaque part shows contrast, so its ink is read, not its outline.
     """
     if "exif" in image.info:
         image = ImageOps.exif_transpose(image)
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
-        values = np.asarray(image, dtype=np.float32)
-        top = 65535.0 if values.size and values.max() > 255 else 255.0
+        values = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        maximum = float(values.max()) if values.size else 0.0
+        top = next((limit for limit in (1.0, 255.0, 4095.0, 65535.0) if maximum <= limit), maximum)
         image = Image.fromarray((np.clip(values / top, 0, 1) * 255).astype(np.uint8), "L")
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
         alpha = image.getchannel("A")
-        small_alpha, _ = _reduce_to(alpha, 64)
-        if (np.asarray(small_alpha) < 26).mean() >= 0.05:
-            return alpha, True
+        small_alpha = np.asarray(_reduce_to(alpha, 64)[0], dtype=np.float32) / 255.0
+        if (small_alpha < 0.1).mean() >= 0.05:
+            # Strokes on a transparent canvas cover a minor share of it, so this test is
+            # cheap for the sketchpad; only a mostly opaque image needs its colours.
+            if (small_alpha > 0.9).mean() < OPAQUE_SHEET_SHARE:
+                return alpha, True
+            rgba = image.convert("RGBA")
+            small = np.asarray(_reduce_to(rgba, 64)[0], dtype=np.float32) / 255.0
+            opaque = small[small[..., 3] > 0.9, :3]
+            paper = np.median(opaque, axis=0)
+            if (np.abs(opaque - paper).max(axis=1) > 0.3).mean() <= 0.005:
+                return alpha, True  # one colour: a large painted shape, read as opacity
+            # A sheet with a transparent margin: flatten it onto its own paper colour.
+            flat = Image.new("RGB", image.size, tuple(int(round(v * 255)) for v in paper))
+            flat.paste(rgba, mask=alpha)
+            return flat, False
     return image.convert("RGB"), False
 
 

@@ -67,6 +67,33 @@ def sixteen_bit(mask: Image.Image) -> Image.Image:
     return image
 
 
+def twelve_bit(mask: Image.Image) -> Image.Image:
+    """A 16-bit image whose values stop at 4095, as a 12-bit scanner writes them."""
+    values = np.where(np.asarray(mask) > 127, 200, 4000).astype(np.uint16)
+    return Image.fromarray(values)
+
+
+def float_image(mask: Image.Image) -> Image.Image:
+    """A 32-bit float ("F") image in 0..1, dark ink on a light background."""
+    return Image.fromarray(1.0 - np.asarray(mask, dtype=np.float32) / 255.0, "F")
+
+
+def rounded_card(mask: Image.Image) -> Image.Image:
+    """Dark ink on an opaque white card whose rounded corners are transparent."""
+    card = compose(mask, (255, 255, 255, 255), (0, 0, 0, 255), "RGBA")
+    outline = Image.new("L", card.size, 0)
+    ImageDraw.Draw(outline).rounded_rectangle((0, 0, card.width - 1, card.height - 1), radius=card.width // 3, fill=255)
+    card.putalpha(outline)
+    return card
+
+
+def card_on_margin(mask: Image.Image) -> Image.Image:
+    """An opaque white card with the digit, pasted on a larger transparent image."""
+    sheet = Image.new("RGBA", (mask.width * 3 // 2, mask.height * 3 // 2), (0, 0, 0, 0))
+    sheet.paste(compose(mask, (255, 255, 255, 255), (0, 0, 0, 255), "RGBA"), (mask.width // 4, mask.height // 4))
+    return sheet
+
+
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 
 # Lossless encodings of the same drawing: each must give the reference pixels to within
@@ -84,6 +111,9 @@ LOSSLESS_CASES = {
     "P palette with transparency": lambda m: encode(palette_with_transparency(m)),
     "LA transparent": lambda m: encode(compose(m, (0, 0), (0, 255), "LA")),
     "I;16 16-bit": lambda m: encode(sixteen_bit(m)),
+    "I;16 holding a 12-bit scan": lambda m: encode(twelve_bit(m)),
+    "F float in 0..1": lambda m: float_image(m),
+    "RGBA card with transparent rounded corners": lambda m: encode(rounded_card(m)),
     "CMYK TIFF": lambda m: encode(compose(m, WHITE, BLACK).convert("CMYK"), "TIFF"),
 }
 
@@ -100,6 +130,7 @@ LOSSY_CASES = {
         lambda digit: encode(compose(draw_mask(digit), WHITE, BLACK).resize((16, 16), Image.Resampling.LANCZOS)),
         0.12,
     ),
+    "RGBA card on a larger transparent margin": (lambda digit: encode(card_on_margin(draw_mask(digit))), 0.1),
     "large 3000 x 3000": (
         lambda digit: encode(compose(draw_mask(digit, 3000), WHITE, BLACK), compress_level=1),
         0.025,
@@ -308,3 +339,29 @@ def test_drawn_digits_floor(rendering, drawn_sample, predictor):
 
     assert len(drawn_sample.labels) >= 700
     assert accuracy >= DRAWN_DIGIT_FLOOR, f"{rendering}: {accuracy:.4f} ({int(blank.sum())} judged no digit)"
+
+
+def test_empty_file_raises(tmp_path):
+    path = tmp_path / "empty.png"
+    path.write_bytes(b"")
+
+    with pytest.raises(ImageInputError) as raised:
+        preprocess(path)
+
+    assert raised.value.code == "not_image"
+    assert "empty" in str(raised.value)
+
+
+def test_special_file_raises():
+    with pytest.raises(ImageInputError) as raised:
+        preprocess("/dev/zero")
+
+    assert raised.value.code == "not_image"
+    assert "regular file" in str(raised.value)
+
+
+def test_bomb_message_states_our_limit():
+    with pytest.raises(ImageInputError) as raised:
+        preprocess(png_header_only(50_000, 50_000))
+
+    assert f"{MAX_PIXELS // 1_000_000} megapixels" in str(raised.value)
