@@ -39,7 +39,12 @@ class Handlers:
     def on_sketch(self, sketch, live: bool, cell: str, lang: str, step: int) -> list:
         """Run the full update after a stroke, unless live updates are off."""
         if not live:
-            return [gr.skip()] * (1 + VIEW_COUNT + 1)
+            # The views wait for the Predict button, which must then read this sketch.
+            return [gr.skip()] * (1 + VIEW_COUNT) + ["sketch"]
+        return view_outputs(full_update(sketch, cell, lang, step, self.models)) + ["sketch"]
+
+    def on_upload_clear(self, sketch, cell: str, lang: str, step: int) -> list:
+        """Show the drawing again when the uploaded file is removed."""
         return view_outputs(full_update(sketch, cell, lang, step, self.models)) + ["sketch"]
 
     def on_upload(self, path: str | None, session: Session, cell: str, lang: str, step: int) -> list:

@@ -268,7 +268,10 @@ def _wire_events(demo: gr.Blocks, parts: Components, handlers: Handlers) -> None
 
     parts.sketch.change(handlers.on_sketch, [parts.sketch, parts.live, *common], outputs + [parts.source], **live)
     parts.upload.upload(handlers.on_upload, [parts.upload, parts.session, *common], outputs + [parts.source], **live)
-    parts.upload.clear(handlers.on_upload, [parts.upload, parts.session, *common], outputs + [parts.source], **live)
+    parts.upload.clear(handlers.on_upload_clear, [parts.sketch, *common], outputs + [parts.source], **live)
+    # Predict reads the input of the tab in view, whichever input changed last.
+    parts.draw_tab.select(lambda: "sketch", None, parts.source, queue=False, **quiet)
+    parts.upload_tab.select(lambda: "upload", None, parts.source, queue=False, **quiet)
     parts.predict_button.click(handlers.on_predict, [parts.source, parts.sketch, parts.upload, *common], outputs, **live)
     parts.examples.click(handlers.on_example, [parts.examples, *common], outputs + [parts.upload, parts.tabs, parts.source], **live)
 

@@ -338,7 +338,16 @@ def test_decision_marker_sits_on_top_of_its_row(models, sketch):
 def test_sketch_handler_skips_when_live_is_off(models, sketch):
     outputs = Handlers(models).on_sketch(sketch, False, "lstm", "en", 28)
     assert len(outputs) == 7
-    assert all(is_skip(value) for value in outputs)
+    assert all(is_skip(value) for value in outputs[:6])
+    # Predict must then read this sketch, even after an earlier upload.
+    assert outputs[6] == "sketch"
+
+
+def test_upload_clear_shows_drawing_again(models, sketch):
+    outputs = Handlers(models).on_upload_clear(sketch, "lstm", "en", 28)
+    assert isinstance(outputs[0], Session)
+    assert outputs[0].prediction.digit is not None
+    assert outputs[6] == "sketch"
 
 
 def test_sketch_handler_returns_session_views_and_source(models, sketch):
