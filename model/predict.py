@@ -118,7 +118,13 @@ def main(argv=None) -> int:
         print(f"python -m model.predict: error: {error}", file=sys.stderr)
         return 1
 
-    failures = predict_files(predictor, args.images, args.json)
+    try:
+        failures = predict_files(predictor, args.images, args.json)
+    except BrokenPipeError:
+        # The reader stopped early, as in "python -m model.predict *.png | head -1".
+        # Point stdout at /dev/null so that Python's flush at exit raises nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 1 if failures else 0
 
 
