@@ -135,9 +135,9 @@ def evaluate_cell(cell, folder, mnist, drawn: DrawnSet | None, scribbles: np.nda
         values = np.array(list(accuracies.values()))
         worst = min(accuracies, key=accuracies.get)
         print(f"Drawn digits ({len(drawn.labels)} per rendering): mean {values.mean() * 100:.2f} %, worst {values.min() * 100:.2f} % ({worst})")
-        report["drawn_digit_accuracy"] = {name: round(value, 5) for name, value in accuracies.items()}
-        report["drawn_digit_mean_accuracy"] = round(float(values.mean()), 5)
-        report["drawn_digit_worst_accuracy"] = round(float(values.min()), 5)
+        report["drawn_digit_accuracy"] = {name: round(value, 6) for name, value in accuracies.items()}
+        report["drawn_digit_mean_accuracy"] = round(float(values.mean()), 6)
+        report["drawn_digit_worst_accuracy"] = round(float(values.min()), 6)
         report["drawn_digits"] = int(len(drawn.labels))
 
         if scribbles is not None:
