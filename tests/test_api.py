@@ -9,12 +9,6 @@ tests/demo_models.py.
 """
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -31,31 +25,10 @@ from demo.models import load_models
 from demo_models import make_model_folder
 from model.network import CELLS, TIMESTEPS, model_files
 from model.trace import GATE_NAMES
+from servers import demo_server
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 120  # seconds; importing TensorFlow and Gradio takes most of it
 MNIST_SEVEN = EXAMPLES_DIR / "mnist-7-test0.png"  # the first MNIST test image, a 7
 PEN_EXAMPLES = sorted(EXAMPLES_DIR.glob("pen-*.png"))  # pen-<digit>-<source>.png
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_server(url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"python -m demo exited with code {process.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    raise TimeoutError(f"python -m demo did not respond within {START_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
 
 
 def require_shipped_model(cell: str) -> None:
@@ -77,29 +50,9 @@ def label_of(path: Path) -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """Start the demo with the shipped models on a free port and yield its URL.
-
-    The DEMO_* variables are removed from the server's environment, so a DEMO_MODELS_DIR
-    set in the shell cannot replace the shipped models. The process is stopped afterwards.
-    """
-    log_path = tmp_path_factory.mktemp("logs") / "demo.log"
-    port = free_port()
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("DEMO_")}
-    environment.update(GRADIO_ANALYTICS_ENABLED="False", TF_CPP_MIN_LOG_LEVEL="2")
-    command = [sys.executable, "-m", "demo", "--host", "127.0.0.1", "--port", str(port)]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_server(url, process, log_path)
+    """Start the demo with the shipped models on a free port and yield its URL."""
+    with demo_server(tmp_path_factory.mktemp("logs") / "demo.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
