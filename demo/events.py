@@ -27,6 +27,19 @@ def view_outputs(update: Update) -> list:
     return [update.session] + [gr.skip() if html is None else html for html in update.views()]
 
 
+def clamp_step(step) -> int:
+    """Return the timestep in 1..TIMESTEPS that a typed slider value stands for.
+
+    Gradio passes what was typed into the slider's number box as it is: possibly out of
+    range, fractional or empty. An empty or invalid value means the last timestep.
+    """
+    try:
+        value = round(float(step))
+    except (TypeError, ValueError, OverflowError):
+        return TIMESTEPS
+    return min(max(value, 1), TIMESTEPS)
+
+
 class Handlers:
     """The event handlers of one page, bound to its models."""
 
@@ -116,7 +129,7 @@ class Handlers:
 
     def on_step(self, session: Session, step: int, lang: str) -> str:
         """Re-render only the feed, because the heatmaps' step markers move in the browser."""
-        return views.feed_view(session.prediction, step, lang)
+        return views.feed_view(session.prediction, clamp_step(step), lang)
 
     def on_play(self, playing: bool, step: int, lang: str) -> tuple:
         """Start or stop the timer and return (playing, timer, button label, step)."""

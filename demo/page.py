@@ -56,9 +56,12 @@ HEAD_HTML = """<style>
 }
 </style>"""
 
-# Moves every step marker to the slider's step in the browser, without a server call.
+# Moves every step marker to the slider's step in the browser, without a server call. A
+# value typed into the slider's number box may be out of range or fractional, so it is
+# rounded and clamped to 1..TIMESTEPS first.
 MOVE_STEP_MARKERS_JS = """
-(step) => {
+(value) => {
+  const step = Math.min(TIMESTEPS, Math.max(1, Math.round(Number(value)) || TIMESTEPS));
   for (const marker of document.querySelectorAll('.step-marker')) {
     const top = parseFloat(marker.dataset.y0);
     const rowHeight = parseFloat(marker.dataset.rowHeight);
@@ -70,7 +73,7 @@ MOVE_STEP_MARKERS_JS = """
   }
   return step;
 }
-"""
+""".replace("TIMESTEPS", str(TIMESTEPS))
 
 # Sets the browser tab's title in the chosen language.
 SET_TITLE_JS = f"""

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from demo import export, labels, views
-from demo.events import Handlers
+from demo.events import Handlers, clamp_step
 from demo.i18n import LANGUAGES, STRINGS, format_percent, language_from_header, translate
 from demo.models import Models, load_models
 from demo.update import Session, full_update, prediction_json, rerun_with_cell
@@ -654,3 +654,16 @@ def test_heatmap_png_decodes_to_colour_scale(shape):
         assert image.mode == "P"
         assert image.size == (shape[1], shape[0])
         assert np.array_equal(np.asarray(image.convert("RGB")), HIDDEN_SCALE.to_rgb(values))
+
+
+@pytest.mark.parametrize(
+    "typed, expected", [(5, 5), (0, 1), (-5, 1), (29, TIMESTEPS), (1000, TIMESTEPS), (1.5, 2), (None, TIMESTEPS), ("", TIMESTEPS)]
+)
+def test_step_value_is_clamped(typed, expected):
+    assert clamp_step(typed) == expected
+
+
+def test_step_handler_accepts_out_of_range(models, sketch):
+    handlers = Handlers(models)
+    session = handlers.on_sketch(sketch, True, "lstm", "en", 28)[0]
+    assert handlers.on_step(session, 1000, "en") == handlers.on_step(session, TIMESTEPS, "en")
