@@ -16,19 +16,13 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+sys.path.insert(0, str(REPOSITORY / "tests"))
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the browser test's launch settings)
 from demo.i18n import translate  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORTS = {"wide": (1400, 900), "phone": (390, 844)}
 ACCEPT_LANGUAGE = {"vi": "vi-VN,vi;q=0.9,en;q=0.5", "en": "en-US,en;q=0.9"}
 
@@ -81,7 +75,7 @@ def main(argv=None) -> int:
     report = {}
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         for lang, header in ACCEPT_LANGUAGE.items():
             for name, (width, height) in VIEWPORTS.items():
                 context = browser.new_context(
