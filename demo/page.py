@@ -270,7 +270,7 @@ def _wire_events(demo: gr.Blocks, parts: Components, handlers: Handlers) -> None
     common = [parts.cell, parts.language, parts.step]
 
     # NOTE: under heavy load, Gradio 6.31's Sketchpad was seen sending the composite from
-    # before the last stroke, and Undo sent no change event; the views then lag one action
+    # before the last stroke, and Undo sent no change event. The views then lag one action
     # behind the canvas until the next stroke or the Predict button.
     parts.sketch.change(handlers.on_sketch, [parts.sketch, parts.live, *common], outputs + [parts.source], **live)
     parts.upload.upload(handlers.on_upload, [parts.upload, parts.session, *common], outputs + [parts.source], **live)

@@ -93,7 +93,7 @@ def choose_threshold(correct_confidences: np.ndarray, scribble_confidences: np.n
     """Pick the confidence below which the demo reports that it is not sure.
 
     The threshold is the highest one (in steps of 0.01) that keeps at least 95 % of the
-    correctly read drawn digits at or above it, so at most 1 right answer in 20 is called
+    correctly read drawn digits at or above it, so at most 1 correct prediction in 20 is called
     unsure; the evaluation prints how many random scribbles it then flags.
     """
     threshold = float(np.quantile(correct_confidences, 1 - KEPT_CORRECT_SHARE))

@@ -140,7 +140,7 @@ def to_working_image(image: Image.Image) -> tuple[Image.Image, bool]:
     it, gives its alpha channel ("L"): the ink is whatever was painted, in any colour.
     Anything else gives "RGB", and the ink is the distance from the background colour.
     16-bit, 32-bit and float images are scaled to 8 bits by the smallest of the usual
-    ranges (0..1, 0..255, 0..4095 for 12-bit scans, 0..65535) that holds their maximum.
+    ranges (0..1, 0..255, 0..4095 for 12-bit scans, 0..65535) that contains their maximum.
     An opaque card or sheet with transparent corners or margins counts as opaque when its
     opaque part shows contrast, so its ink is read, not its outline.
     """
@@ -157,8 +157,8 @@ def to_working_image(image: Image.Image) -> tuple[Image.Image, bool]:
         alpha = image.getchannel("A")
         small_alpha = np.asarray(_reduce_to(alpha, 64)[0], dtype=np.float32) / 255.0
         if (small_alpha < 0.1).mean() >= 0.05:
-            # Strokes on a transparent canvas cover a minor share of it, so this test is
-            # cheap for the sketchpad; only a mostly opaque image needs its colours.
+            # Strokes on a transparent canvas cover a minor share of it, so the sketchpad
+            # returns here cheaply. Only a mostly opaque image needs its colours read.
             if (small_alpha > 0.9).mean() < OPAQUE_SHEET_SHARE:
                 return alpha, True
             rgba = image.convert("RGBA")
@@ -302,7 +302,7 @@ def preprocess(source) -> Preprocessed:
     if model.peak < MIN_CONTRAST:
         return _blank("empty" if model.peak < 0.02 else "faint")
     # NOTE: strong pixel noise over the whole image (about +-40 of 255 and more) passes
-    # these checks and is read as a digit; drawings and scans do not look like that.
+    # these checks and is read as a digit. Drawings and scans do not look like that.
     ink_small = _ink(small_pixels, model)
     mask = ink_small > 0.3
     if mask.sum() < MIN_INK_PIXELS:

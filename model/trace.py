@@ -175,8 +175,8 @@ def decision_step(probabilities: np.ndarray) -> int:
     """Return the 0-based timestep from which the top class no longer changes.
 
     ``probabilities`` is (28, 10) for one image. The result is the first timestep t whose
-    top class equals the final answer and stays so at every later step; 27 when the answer
-    changed at the last row.
+    top class equals the final prediction and stays so at every later step, or 27 when the
+    prediction changed at the last row.
     """
     top = np.asarray(probabilities).argmax(axis=-1)
     changed = np.nonzero(top != top[-1])[0]

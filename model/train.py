@@ -8,7 +8,7 @@ used for nothing else: no early stopping or model selection looks at it.
 
 The original tutorial trained with plain gradient descent at learning rate 0.001. This
 script uses Adam with a cosine-decayed learning rate instead, which reaches the accuracy
-that the shipped models report within the default 20 epochs; the card records it.
+that the shipped models report within the default 20 epochs. The card records the optimizer.
 """
 
 import argparse
